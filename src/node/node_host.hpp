@@ -1,0 +1,42 @@
+#pragma once
+// What the protocol engine asks of the program hosting it. The engine never
+// touches sockets, files, threads or the clock itself: it calls these.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "proto/inet_address.hpp"
+
+namespace zt {
+
+struct NodeEvent;
+
+// The host's UDP socket a datagram came in on (or should leave by); opaque
+// to the engine. kAnySocket lets the host choose.
+using LocalSocket = std::int64_t;
+inline constexpr LocalSocket kAnySocket = -1;
+
+class NodeHost {
+ public:
+  virtual ~NodeHost() = default;
+
+  // One UDP datagram. ttl 0 means the OS default (RENDEZVOUS uses 2).
+  // False if it could not be handed to the OS.
+  virtual bool send_datagram(LocalSocket socket, const InetAddress& to,
+                             std::span<const std::uint8_t> data, unsigned ttl) = 0;
+
+  virtual void on_event(const NodeEvent& event) = 0;
+
+  // Durable objects by name ("planet", "moons.d/<16 hex>.moon",
+  // "peers.d/<10 hex>"). The host writes atomically.
+  virtual void store(std::string_view name, std::span<const std::uint8_t> data) = 0;
+  virtual std::optional<std::vector<std::uint8_t>> load(std::string_view name) = 0;
+
+  // Randomness for packet ids and jitter; the simulator seeds its own.
+  virtual void random_bytes(void* out, std::size_t len) = 0;
+};
+
+}  // namespace zt
