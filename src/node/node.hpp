@@ -12,6 +12,7 @@
 #include "node/node_counters.hpp"
 #include "node/node_event.hpp"
 #include "node/node_host.hpp"
+#include "node/packet_handler.hpp"
 #include "proto/identity.hpp"
 #include "proto/packet.hpp"
 #include "proto/world.hpp"
@@ -28,6 +29,8 @@ struct NodeOptions {
   std::size_t physical_mtu = 1432;
   // The window of packet ids remembered per peer for replay detection.
   std::size_t replay_window = 1024;
+  // Peers kept besides the roots; the least recently heard one makes room.
+  std::size_t max_peers = 4096;
 };
 
 enum class PeerRole { kLeaf, kMoon, kPlanet };
@@ -72,6 +75,12 @@ class Node {
 
   // Runs whatever is due; returns the time at which it wants to run again.
   std::int64_t on_timer(std::int64_t now);
+  // When on_timer next wants to run; on_datagram, send and echo can move it
+  // earlier (a WHOIS retry), so hosts check it after calling them.
+  std::int64_t next_deadline() const;
+
+  // Where packets VL1 does not handle go (VL2); null for none. Not owned.
+  void set_packet_handler(PacketHandler* handler);
 
   // Sends a VL1 ECHO; the reply arrives as a kEchoReply event with this id.
   std::uint64_t echo(std::int64_t now, Address to);

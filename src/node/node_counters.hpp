@@ -21,7 +21,7 @@ struct NodeCounters {
   std::uint64_t drop_unknown_peer = 0;    // waited for WHOIS and gave up, or queue full
   std::uint64_t drop_fragment = 0;        // bad, duplicate or expired fragments
   std::uint64_t drop_relay = 0;           // not relayable (hops, no route, not allowed)
-  std::uint64_t drop_path_refused = 0;    // path policy said no
+  std::uint64_t drop_path_refused = 0;    // an address the path policy refused (not a datagram)
   std::uint64_t drop_unsupported = 0;     // valid but unhandled verbs
   std::uint64_t drop_decompress = 0;
 };

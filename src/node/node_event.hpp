@@ -20,7 +20,7 @@ enum class NodeEventType {
 };
 
 struct NodeEvent {
-  NodeEventType type;
+  NodeEventType type = NodeEventType::kTrace;
   Address peer;                 // the peer concerned, if any
   std::uint64_t echo_id = 0;    // kEchoReply: the id Node::echo returned
   std::int64_t rtt_ms = 0;      // kEchoReply
