@@ -90,7 +90,10 @@ struct Reassembler::Entry {
   }
 };
 
-Reassembler::Reassembler() : entries_(std::make_unique<std::array<Entry, kRxQueueSize>>()) {}
+// Default-initialised: only the bookkeeping fields need values; the arenas
+// are written before they are read.
+Reassembler::Reassembler()
+    : entries_(std::make_unique_for_overwrite<std::array<Entry, kRxQueueSize>>()) {}
 Reassembler::~Reassembler() = default;
 
 std::size_t Reassembler::in_flight() const {
@@ -106,6 +109,10 @@ void Reassembler::expire(std::int64_t now) {
       ++counters_.expired;
     }
   }
+}
+
+void Reassembler::clear() {
+  for (Entry& e : *entries_) e.reset();
 }
 
 Reassembler::Entry* Reassembler::find(std::uint64_t packet_id) {

@@ -79,6 +79,8 @@ class Reassembler {
   std::optional<Packet> add_fragment(std::span<const std::uint8_t> fragment, std::int64_t now);
   // Drops entries older than kReceiveQueueTimeout (also done on every add).
   void expire(std::int64_t now);
+  // Drops every entry (counters are kept).
+  void clear();
 
   std::size_t in_flight() const;
   const ReassemblyCounters& counters() const { return counters_; }

@@ -276,6 +276,17 @@ TEST(Fragment, FloodOfNewIdsStaysBounded) {
   EXPECT_TRUE(feed(r, parts[0], 2000).has_value());
 }
 
+TEST(Fragment, ClearDropsEverything) {
+  const auto parts = vector_parts();
+  Reassembler r;
+  EXPECT_FALSE(feed(r, parts[0], 0));
+  EXPECT_FALSE(feed(r, parts[1], 0));
+  r.clear();
+  EXPECT_EQ(r.in_flight(), 0u);
+  EXPECT_FALSE(feed(r, parts[2], 0));  // its siblings are gone
+  EXPECT_EQ(r.counters().completed, 0u);
+}
+
 TEST(Fragment, RelayHopsCanBeSet) {
   Bytes f = make_fragment(1, 3, 1, 20);
   set_fragment_hops(f, 2);
