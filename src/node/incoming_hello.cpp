@@ -28,6 +28,7 @@ void NodeEngine::on_hello(std::int64_t now, LocalSocket socket, const InetAddres
   }
   const std::uint64_t wire_id = packet.packet_id();
   Peer* peer = topology_.find(packet.source());
+  const bool known = peer != nullptr;
   if (peer && !(peer->identity() == clear->identity)) {
     on_hello_collision(now, socket, from, packet, clear->identity);
     return;
@@ -70,6 +71,7 @@ void NodeEngine::on_hello(std::int64_t now, LocalSocket socket, const InetAddres
   ++counters_.rx_packets;
   peer->received(now);
   process_hello(now, *peer, socket, from, packet);
+  if (!known) identity_arrived(now, *peer);
 }
 
 // §14.2 step 2: someone else claims a known address. Answer only if the
@@ -86,7 +88,7 @@ void NodeEngine::on_hello_collision(std::int64_t now, LocalSocket socket, const 
   Bytes body;
   ByteWriter w(body);
   ErrorMessage e;
-  e.in_re_verb = static_cast<std::uint8_t>(Verb::kHello);
+  e.in_re_verb = Verb::kHello;
   e.in_re_packet_id = packet.packet_id();
   e.code = static_cast<std::uint8_t>(ErrorCode::kIdentityCollision);
   write_error(w, e);

@@ -18,7 +18,7 @@ void NodeEngine::on_ok(std::int64_t now, Peer& peer, LocalSocket socket, const I
     ++counters_.drop_malformed;
     return;
   }
-  switch (static_cast<Verb>(ok->in_re_verb & kVerbMask)) {
+  switch (static_cast<Verb>(static_cast<std::uint8_t>(ok->in_re_verb) & kVerbMask)) {
     case Verb::kHello:
       on_ok_hello(now, peer, socket, from, packet.hops(), ok->body);
       return;
@@ -48,7 +48,9 @@ void NodeEngine::on_ok_whois(std::int64_t now, Peer& peer, std::span<const std::
   }
   const Identity& id = ok->identity;
   if (Peer* known = topology_.find(id.address())) {
-    if (!(known->identity() == id)) ++counters_.drop_invalid_identity;
+    // Known already (a HELLO may have beaten the reply): release what waits.
+    if (known->identity() == id) identity_arrived(now, *known);
+    else ++counters_.drop_invalid_identity;
     return;
   }
   if (id.address().is_reserved() || id.address() == me_.address()) {
@@ -115,7 +117,7 @@ void NodeEngine::on_error(std::int64_t now, Peer& peer, LocalSocket socket,
     ++counters_.drop_malformed;
     return;
   }
-  const Verb in_re = static_cast<Verb>(error->in_re_verb & kVerbMask);
+  const Verb in_re = static_cast<Verb>(static_cast<std::uint8_t>(error->in_re_verb) & kVerbMask);
   if (error->code == static_cast<std::uint8_t>(ErrorCode::kIdentityCollision)) {
     // §13: fatal, but only a root may say so; anyone else could lie.
     if (in_re == Verb::kHello && topology_.is_upstream(peer.address())) {

@@ -105,7 +105,7 @@ bool NodeEngine::send_ok(std::int64_t now, Peer& peer, const Packet& request,
   Packet packet = new_packet(peer.address(), Verb::kOk);
   Bytes header;
   ByteWriter w(header);
-  write_ok_header(w, static_cast<std::uint8_t>(request.verb()), request.packet_id());
+  write_ok_header(w, request.verb(), request.packet_id());
   if (!packet.append_bytes(header) || !packet.append_bytes(body)) return false;
   return transmit(now, peer, packet, to);
 }
