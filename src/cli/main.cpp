@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   zt::cli::register_id_commands(app);
   zt::cli::register_world_commands(app);
+  zt::cli::register_service_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,57 @@
+#pragma once
+// What the local HTTP API needs from the service, as plain snapshots. The
+// server calls these on its own threads; the service copies what is asked
+// for on the loop thread (the only one that touches the Node).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "node/node.hpp"
+#include "service/echo_waiters.hpp"
+
+namespace zt::service {
+
+struct StatusSnapshot {
+  Address address;
+  std::string public_identity;
+  bool online = false;
+  bool root = false;  // our identity is a root of the planet or a moon
+  std::int64_t clock = 0;
+  std::uint64_t planet_id = 0;
+  std::uint64_t planet_timestamp = 0;
+  std::vector<std::uint64_t> moon_ids;
+  std::uint16_t primary_port = 0;
+  std::uint16_t secondary_port = 0;  // 0: none
+  std::string home_dir;
+  std::vector<std::string> listening_on;  // "ip/port"
+  NodeCounters counters;
+};
+
+struct PeersSnapshot {
+  std::vector<PeerInfo> peers;
+  // The local port of each of our sockets, for the paths' "localPort".
+  std::map<LocalSocket, std::uint16_t> local_ports;
+};
+
+struct PingOutcome {
+  enum class Kind { kReply, kTimeout, kRefused, kUnavailable };
+  Kind kind = Kind::kUnavailable;
+  EchoReply reply;      // kReply
+  std::string message;  // kRefused: why
+};
+
+class ApiBackend {
+ public:
+  virtual ~ApiBackend() = default;
+  // nullopt when the loop did not answer in time (busy or stopping).
+  virtual std::optional<StatusSnapshot> status() = 0;
+  // `only` limits the snapshot to one peer (absent from it if unknown).
+  virtual std::optional<PeersSnapshot> peers(std::optional<Address> only) = 0;
+  // Sends an ECHO and waits up to `timeout` for its reply, off the loop thread.
+  virtual PingOutcome ping(Address to, std::chrono::milliseconds timeout) = 0;
+};
+
+}  // namespace zt::service

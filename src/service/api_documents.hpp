@@ -1,0 +1,23 @@
+#pragma once
+// The local API's JSON bodies, with upstream's field names (controller.md
+// §6) plus ztsdk's additions ("counters", "root", the ping answer).
+#include <string>
+#include <string_view>
+
+#include "service/api_backend.hpp"
+
+namespace zt::service {
+
+inline constexpr char kVersionString[] = "1.14.1";
+
+const char* role_name(PeerRole role);
+
+std::string status_document(const StatusSnapshot& status);
+// `{}` when `info` is absent, as upstream answers for an unknown peer.
+std::string peer_document(const std::optional<PeerInfo>& info,
+                          const std::map<LocalSocket, std::uint16_t>& local_ports);
+std::string peers_document(const PeersSnapshot& snapshot);
+std::string ping_document(const EchoReply& reply);
+std::string error_document(std::string_view message);
+
+}  // namespace zt::service

@@ -1,0 +1,288 @@
+#include "service/service.hpp"
+
+#include <cerrno>
+
+#include "io/clock.hpp"
+#include "proto/hex.hpp"
+#include "service/api_documents.hpp"
+#include "service/service_log.hpp"
+#include "service/worlds.hpp"
+
+namespace zt::service {
+namespace {
+
+// With --port 0 the API shares the UDP port's number, so a random UDP port
+// whose TCP twin is taken is given back and another one tried.
+constexpr int kRandomPortAttempts = 16;
+
+std::string describe_world(const World& w) {
+  std::string text = to_hex_u64(w.id, 16) + " (revision " + std::to_string(w.timestamp) + ")";
+  for (const World::Root& root : w.roots) {
+    text += "; root " + root.identity.address().to_string();
+    for (const InetAddress& ep : root.stable_endpoints) text += " " + ep.to_string();
+  }
+  return text;
+}
+
+}  // namespace
+
+std::unique_ptr<Service> Service::open(const ServiceOptions& options, std::string* error) {
+  std::unique_ptr<Service> s(new Service());
+  s->loop_ = io::EventLoop::create(error);
+  if (!s->loop_) return nullptr;
+  // Before any thread starts, so they all inherit the blocked mask.
+  if (options.handle_signals &&
+      !s->loop_->handle_signals({SIGINT, SIGTERM}, [raw = s.get()](int signo) {
+        log_line(std::string("received ") + (signo == SIGINT ? "SIGINT" : "SIGTERM") +
+                 ", stopping");
+        raw->loop_->stop();
+      }, error))
+    return nullptr;
+
+  std::string why;
+  s->home_ = io::HomeDir::open(options.home, &why);
+  if (!s->home_) {
+    if (error) *error = "cannot use home directory '" + options.home.string() + "': " + why;
+    return nullptr;
+  }
+  if (s->home_->identity_created())
+    log_line("generated a new identity " + s->home_->identity().address().to_string() + " in " +
+             options.home.string());
+
+  std::optional<StartingWorlds> worlds =
+      gather_worlds(*s->home_, options.planet_file, options.moon_files, error);
+  if (!worlds) return nullptr;
+  for (const std::string& w : worlds->warnings) log_line("warning: " + w);
+
+  s->host_ = std::make_unique<ServiceHost>(
+      *s->home_, [raw = s.get()](const NodeEvent& e) { raw->on_node_event(e); });
+  if (!s->open_ports(options, error)) return nullptr;
+  s->host_->attach_transport(s->transport_.get());
+
+  NodeOptions node_options;
+  node_options.allow_loopback_paths = options.allow_loopback_paths;
+  const std::int64_t now = io::now_ms();
+  s->node_ = std::make_unique<Node>(s->home_->identity(), worlds->planet, *s->host_, node_options,
+                                    now);
+  for (const World& moon : worlds->moons) s->node_->add_moon(moon, now);
+  s->rearm_timer();
+  s->write_port_file();
+  s->log_startup(options, worlds->planet_origin);
+  return s;
+}
+
+bool Service::open_ports(const ServiceOptions& options, std::string* error) {
+  io::UdpTransportOptions udp;
+  udp.primary_port = options.port;
+  udp.secondary_port = options.secondary_port;
+  udp.ipv6 = options.ipv6;
+  auto receiver = [this](LocalSocket socket, const InetAddress& from,
+                         std::span<const std::uint8_t> data) { on_datagram(socket, from, data); };
+  const bool coupled = !options.api_port.has_value();
+  const int attempts = coupled && options.port == 0 ? kRandomPortAttempts : 1;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    std::string why;
+    transport_ = io::UdpTransport::open(*loop_, udp, receiver, &why);
+    if (!transport_) {
+      if (error) *error = why;
+      return false;
+    }
+    const std::uint16_t api_port = coupled ? transport_->primary_port() : *options.api_port;
+    if (api_port == 0) return true;
+    api_ = ApiServer::start(api_port, home_->auth_token(), *this, &why);
+    if (api_) return true;
+    transport_.reset();
+    if (attempt == attempts) {
+      if (error) *error = why;
+      return false;
+    }
+  }
+  return false;
+}
+
+Service::~Service() {
+  waiters_.cancel_all();
+  api_.reset();
+  if (home_ && transport_) {
+    std::string why;
+    if (!home_->erase(kPortFile, &why)) log_line("cannot remove " + std::string(kPortFile) + ": " + why);
+  }
+  node_.reset();
+  transport_.reset();
+  host_.reset();
+}
+
+bool Service::run() {
+  loop_->run();
+  return !fatal_.load();
+}
+
+void Service::stop() { loop_->stop(); }
+
+void Service::on_datagram(LocalSocket socket, const InetAddress& from,
+                          std::span<const std::uint8_t> data) {
+  if (!node_) return;
+  node_->on_datagram(io::now_ms(), socket, from, data);
+  rearm_timer();
+}
+
+void Service::on_timer() {
+  timer_ = 0;
+  node_->on_timer(io::now_ms());
+  rearm_timer();
+}
+
+// One timer, always at the engine's next deadline: calls into the node can
+// move that deadline earlier, so every call is followed by this.
+void Service::rearm_timer() {
+  const std::int64_t due = node_->next_deadline();
+  if (timer_ != 0 && due == timer_due_) return;
+  if (timer_ != 0) loop_->cancel(timer_);
+  timer_due_ = due;
+  timer_ = loop_->schedule_at(due, [this] { on_timer(); });
+}
+
+void Service::on_node_event(const NodeEvent& event) {
+  if (event.type == NodeEventType::kIdentityCollision) {
+    fatal_.store(true);
+    loop_->stop();
+    return;
+  }
+  if (event.type != NodeEventType::kEchoReply) return;
+  const std::optional<std::int64_t> started = waiters_.started_ns(event.echo_id);
+  if (!started) return;
+  EchoReply reply;
+  reply.rtt_ms = static_cast<double>(io::monotonic_ns() - *started) / 1e6;
+  reply.via_relay = event.via_relay;
+  reply.endpoint = event.endpoint;
+  if (!reply.via_relay) {
+    waiters_.complete(event.echo_id, reply);
+    return;
+  }
+  // Naming the relay reads the peer table; do it once the engine has
+  // returned rather than from inside its callback.
+  loop_->post([this, id = event.echo_id, reply]() mutable {
+    reply.relay = relay_at(reply.endpoint);
+    waiters_.complete(id, reply);
+  });
+}
+
+Address Service::relay_at(const InetAddress& endpoint) const {
+  for (const PeerInfo& peer : node_->peers(io::now_ms())) {
+    if (peer.role == PeerRole::kLeaf) continue;
+    for (const PathInfo& path : peer.paths)
+      if (path.address == endpoint) return peer.address;
+  }
+  return Address();
+}
+
+void Service::write_port_file() {
+  const std::uint16_t port = api_port();
+  std::string why;
+  if (port == 0) {
+    home_->erase(kPortFile, &why);
+    return;
+  }
+  const std::string text = std::to_string(port);
+  if (!home_->store(kPortFile, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()},
+                    &why))
+    log_line("warning: cannot write " + std::string(kPortFile) + ": " + why);
+}
+
+void Service::log_startup(const ServiceOptions& options, const std::string& planet_origin) const {
+  log_line("ztsdk service " + std::string(kVersionString) + "-compatible, address " +
+           home_->identity().address().to_string() + ", home " + options.home.string());
+  const World& planet = node_->planet();
+  if (planet.is_null())
+    log_line("no planet: starting with an empty world (no roots). Give one with --planet FILE "
+             "or put it in the home directory as 'planet'; there is no built-in one usable offline");
+  else
+    log_line("planet " + describe_world(planet) + " from " + planet_origin);
+  for (const World& moon : node_->moons()) log_line("moon " + describe_world(moon));
+  if (node_->is_root()) log_line("acting as root: this identity is a root of the planet or a moon");
+  std::string ports = "UDP port " + std::to_string(transport_->primary_port());
+  if (transport_->secondary_port())
+    ports += ", secondary " + std::to_string(*transport_->secondary_port());
+  ports += transport_->has_ipv6() ? " (IPv4 and IPv6)" : " (IPv4)";
+  log_line(ports);
+  log_line(api_ ? "local API on http://127.0.0.1:" + std::to_string(api_->port())
+                : std::string("local API disabled"));
+  log_line(std::string("loopback paths ") + (options.allow_loopback_paths ? "allowed" : "refused"));
+}
+
+std::optional<StatusSnapshot> Service::status() {
+  return loop_->run_sync(
+      [this] {
+        const std::int64_t now = io::now_ms();
+        StatusSnapshot s;
+        s.address = node_->identity().address();
+        s.public_identity = node_->identity().to_string(false);
+        s.online = node_->online(now);
+        s.root = node_->is_root();
+        s.clock = now;
+        s.planet_id = node_->planet().id;
+        s.planet_timestamp = node_->planet().timestamp;
+        for (const World& moon : node_->moons()) s.moon_ids.push_back(moon.id);
+        s.primary_port = transport_->primary_port();
+        s.secondary_port = transport_->secondary_port().value_or(0);
+        s.home_dir = home_->path().string();
+        for (const auto& socket : transport_->sockets())
+          s.listening_on.push_back(
+              (socket.family == InetAddress::Family::kV6 ? "::/" : "0.0.0.0/") +
+              std::to_string(socket.port));
+        s.counters = node_->counters();
+        return s;
+      },
+      kLoopAnswerTimeout);
+}
+
+std::optional<PeersSnapshot> Service::peers(std::optional<Address> only) {
+  return loop_->run_sync(
+      [this, only] {
+        const std::int64_t now = io::now_ms();
+        PeersSnapshot s;
+        if (only) {
+          if (std::optional<PeerInfo> p = node_->peer(*only, now)) s.peers.push_back(*p);
+        } else {
+          s.peers = node_->peers(now);
+        }
+        for (const auto& socket : transport_->sockets()) s.local_ports[socket.id] = socket.port;
+        return s;
+      },
+      kLoopAnswerTimeout);
+}
+
+PingOutcome Service::ping(Address to, std::chrono::milliseconds timeout) {
+  PingOutcome out;
+  if (to == home_->identity().address()) {
+    out.kind = PingOutcome::Kind::kRefused;
+    out.message = "cannot ping this node's own address";
+    return out;
+  }
+  struct Sent {
+    std::uint64_t id;
+    std::future<EchoWaiters::Result> reply;
+  };
+  std::optional<Sent> sent = loop_->run_sync(
+      [this, to] {
+        const std::int64_t started = io::monotonic_ns();
+        const std::uint64_t id = node_->echo(io::now_ms(), to);
+        rearm_timer();
+        return Sent{id, waiters_.add(id, started)};
+      },
+      kLoopAnswerTimeout);
+  if (!sent) return out;  // kUnavailable
+  // The wait is here, on the HTTP thread; the loop carries on meanwhile.
+  if (sent->reply.wait_for(timeout) != std::future_status::ready) {
+    waiters_.cancel(sent->id);
+    out.kind = PingOutcome::Kind::kTimeout;
+    return out;
+  }
+  EchoWaiters::Result result = sent->reply.get();
+  if (!result) return out;  // cancelled: the service is stopping
+  out.kind = PingOutcome::Kind::kReply;
+  out.reply = *result;
+  return out;
+}
+
+}  // namespace zt::service

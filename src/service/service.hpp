@@ -1,0 +1,90 @@
+#pragma once
+// The host process around the VL1 engine: home directory, planet and moons,
+// UDP transport, the Node driven from one event loop (datagrams, and one
+// timer at the engine's next deadline), and the local HTTP API.
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/event_loop.hpp"
+#include "io/home_dir.hpp"
+#include "io/udp_transport.hpp"
+#include "node/node.hpp"
+#include "service/api_backend.hpp"
+#include "service/api_server.hpp"
+#include "service/echo_waiters.hpp"
+#include "service/service_host.hpp"
+
+namespace zt::service {
+
+struct ServiceOptions {
+  std::filesystem::path home;
+  std::uint16_t port = 9993;  // UDP; 0 picks a free one
+  std::optional<std::uint16_t> secondary_port;
+  std::optional<std::filesystem::path> planet_file;
+  std::vector<std::filesystem::path> moon_files;
+  // TCP port of the local API on 127.0.0.1: by default the UDP port's
+  // number, as upstream does; 0 turns the API off.
+  std::optional<std::uint16_t> api_port;
+  bool allow_loopback_paths = true;
+  bool ipv6 = true;
+  // SIGINT/SIGTERM end run(). Off for a service run inside another program.
+  bool handle_signals = true;
+};
+
+class Service final : public ApiBackend {
+ public:
+  // Upstream's name for the file that tells local tools the port.
+  static constexpr char kPortFile[] = "zerotier-one.port";
+  // How long an API request waits for the loop thread to take it.
+  static constexpr std::chrono::milliseconds kLoopAnswerTimeout{2000};
+
+  // Opens everything and starts the API thread; the node runs in run().
+  // nullptr with *error (one line a user can act on) on failure.
+  static std::unique_ptr<Service> open(const ServiceOptions& options, std::string* error);
+  ~Service() override;
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Runs the node until a signal or stop(). False if it stopped because of
+  // a fatal event (another node holds our address).
+  bool run();
+  // Any thread.
+  void stop();
+
+  const io::HomeDir& home() const { return *home_; }
+  std::uint16_t udp_port() const { return transport_->primary_port(); }
+  std::uint16_t api_port() const { return api_ ? api_->port() : 0; }
+
+  std::optional<StatusSnapshot> status() override;
+  std::optional<PeersSnapshot> peers(std::optional<Address> only) override;
+  PingOutcome ping(Address to, std::chrono::milliseconds timeout) override;
+
+ private:
+  Service() = default;
+  bool open_ports(const ServiceOptions& options, std::string* error);
+  void on_datagram(LocalSocket socket, const InetAddress& from, std::span<const std::uint8_t> data);
+  void on_timer();
+  void rearm_timer();
+  void on_node_event(const NodeEvent& event);
+  Address relay_at(const InetAddress& endpoint) const;
+  void write_port_file();
+  void log_startup(const ServiceOptions& options, const std::string& planet_origin) const;
+
+  std::unique_ptr<io::EventLoop> loop_;
+  std::optional<io::HomeDir> home_;
+  std::unique_ptr<ServiceHost> host_;
+  std::unique_ptr<io::UdpTransport> transport_;
+  std::unique_ptr<Node> node_;
+  std::unique_ptr<ApiServer> api_;
+  EchoWaiters waiters_;
+  io::TimerId timer_ = 0;
+  std::int64_t timer_due_ = 0;
+  std::atomic<bool> fatal_{false};
+};
+
+}  // namespace zt::service
