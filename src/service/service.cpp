@@ -113,7 +113,8 @@ Service::~Service() {
 }
 
 bool Service::run() {
-  loop_->run();
+  if (!stopped_.load()) loop_->run();
+  stopped_.store(true);
   return !fatal_.load();
 }
 
@@ -211,6 +212,7 @@ void Service::log_startup(const ServiceOptions& options, const std::string& plan
 }
 
 std::optional<StatusSnapshot> Service::status() {
+  if (stopped_.load()) return std::nullopt;
   return loop_->run_sync(
       [this] {
         const std::int64_t now = io::now_ms();
@@ -237,6 +239,7 @@ std::optional<StatusSnapshot> Service::status() {
 }
 
 std::optional<PeersSnapshot> Service::peers(std::optional<Address> only) {
+  if (stopped_.load()) return std::nullopt;
   return loop_->run_sync(
       [this, only] {
         const std::int64_t now = io::now_ms();
@@ -254,6 +257,7 @@ std::optional<PeersSnapshot> Service::peers(std::optional<Address> only) {
 
 PingOutcome Service::ping(Address to, std::chrono::milliseconds timeout) {
   PingOutcome out;
+  if (stopped_.load()) return out;  // kUnavailable
   if (to == home_->identity().address()) {
     out.kind = PingOutcome::Kind::kRefused;
     out.message = "cannot ping this node's own address";

@@ -50,8 +50,8 @@ class Service final : public ApiBackend {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  // Runs the node until a signal or stop(). False if it stopped because of
-  // a fatal event (another node holds our address).
+  // Runs the node until a signal or stop(), once. False if it stopped
+  // because of a fatal event (another node holds our address).
   bool run();
   // Any thread.
   void stop();
@@ -85,6 +85,9 @@ class Service final : public ApiBackend {
   io::TimerId timer_ = 0;
   std::int64_t timer_due_ = 0;
   std::atomic<bool> fatal_{false};
+  // Set once run() has returned: API calls then fail at once instead of
+  // waiting for a loop that will not run again.
+  std::atomic<bool> stopped_{false};
 };
 
 }  // namespace zt::service
