@@ -102,8 +102,13 @@ bool dearmor_gmac_siv(std::span<std::uint8_t> packet, const PeerKey& key) {
   std::memcpy(tag, packet.data() + kPacketIdOffset, kPacketIdLength);
   std::memcpy(tag + kPacketIdLength, packet.data() + kMacOffset, kMacLength);
   std::uint8_t original_id[crypto::kGmacSivNonceSize];
-  return key.aes().decrypt(tag, aad, packet.data() + kVerbOffset, packet.size() - kVerbOffset,
-                           original_id);
+  std::uint8_t* env = packet.data() + kVerbOffset;
+  const std::size_t len = packet.size() - kVerbOffset;
+  if (key.aes().decrypt(tag, aad, env, len, original_id)) return true;
+  // The envelope was decrypted before the check failed. CTR under the same
+  // tag is its own inverse, so a second (equally failing) pass restores it.
+  key.aes().decrypt(tag, aad, env, len, original_id);
+  return false;
 }
 
 }  // namespace

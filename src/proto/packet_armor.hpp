@@ -27,7 +27,7 @@ void armor_trusted_path(std::span<std::uint8_t> packet, std::uint64_t trusted_pa
 // Checks and decrypts `packet` in place according to its cipher bits.
 // Suites 0, 1 and 3 are accepted; suite 2 (checked by the engine against its
 // trusted-path table) and 4..7 are refused. Hops are ignored so relayed
-// packets verify. On false, a suite-3 packet's envelope is left scrambled.
+// packets verify. On false the packet is unchanged, so another key may be tried.
 bool dearmor(std::span<std::uint8_t> packet, const PeerKey& key);
 
 // HELLO's cryptField (§8.2): XORs packet[start, start+len) with Salsa20/12

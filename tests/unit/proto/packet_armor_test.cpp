@@ -138,7 +138,7 @@ TEST(PacketArmor, HeaderTamperingIsRejected) {
   }
 }
 
-TEST(PacketArmor, WrongKeyIsRejected) {
+TEST(PacketArmor, WrongKeyIsRejectedAndLeavesThePacketForTheRightOne) {
   SymmetricKey other = key_ab();
   other[5] ^= 1;
   const PeerKey wrong(other);
@@ -146,6 +146,8 @@ TEST(PacketArmor, WrongKeyIsRejected) {
     SCOPED_TRACE(str(v["name"]));
     Bytes packet = hex(v["armored_hex"]);
     EXPECT_FALSE(dearmor(packet, wrong));
+    EXPECT_EQ(to_hex(packet), str(v["armored_hex"]));
+    EXPECT_TRUE(dearmor(packet, PeerKey(key_for(v))));
   }
 }
 
