@@ -39,6 +39,13 @@ std::unique_ptr<Service> Service::open(const ServiceOptions& options, std::strin
       }, error))
     return nullptr;
 
+  // Bad world files are the user's to fix: say so before a home directory
+  // and identity get created for nothing.
+  if (options.planet_file && !read_world_file(*options.planet_file, World::Type::kPlanet, error))
+    return nullptr;
+  for (const auto& moon : options.moon_files)
+    if (!read_world_file(moon, World::Type::kMoon, error)) return nullptr;
+
   std::string why;
   s->home_ = io::HomeDir::open(options.home, &why);
   if (!s->home_) {
