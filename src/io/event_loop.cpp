@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 
 #include "io/clock.hpp"
@@ -40,7 +41,8 @@ std::unique_ptr<EventLoop> EventLoop::create(std::string* error) {
   return loop;
 }
 
-EventLoop::EventLoop(int epoll_fd, int wake_fd) : epoll_fd_(epoll_fd), wake_fd_(wake_fd) {}
+EventLoop::EventLoop(int epoll_fd, int wake_fd)
+    : epoll_fd_(epoll_fd), wake_fd_(wake_fd), wall_offset_ns_(wall_ns() - monotonic_ns()) {}
 
 EventLoop::~EventLoop() {
   for (int fd : signal_fds_) close(fd);
@@ -77,18 +79,31 @@ bool EventLoop::remove(int fd) {
   return true;
 }
 
+std::int64_t EventLoop::to_monotonic_ns(std::int64_t when_ms) {
+  // The wall-to-monotonic offset is kept while it holds to within a
+  // millisecond: re-measured every time, it jitters by the nanoseconds
+  // between the two clock reads, and timers due at the same when_ms could
+  // then fire out of scheduling order. A real clock step moves it further.
+  const std::int64_t measured = wall_ns() - monotonic_ns();
+  if (std::llabs(measured - wall_offset_ns_) > kNsPerMs) wall_offset_ns_ = measured;
+  // One extra millisecond covers that tolerance, so a timer never fires
+  // while now_ms() still reads less than when_ms.
+  return when_ms * kNsPerMs - wall_offset_ns_ + kNsPerMs;
+}
+
 TimerId EventLoop::schedule_at(std::int64_t when_ms, std::function<void()> fn) {
-  // Converted in nanoseconds so the timer cannot fire while now_ms() still
-  // reads less than when_ms.
-  const std::int64_t deadline = monotonic_ns() + (when_ms * kNsPerMs - wall_ns());
-  const TimerId id = next_timer_id_++;
-  timers_.emplace(std::make_pair(deadline, id), std::move(fn));
-  timer_deadlines_.emplace(id, deadline);
-  return id;
+  return add_timer(to_monotonic_ns(when_ms), std::move(fn));
 }
 
 TimerId EventLoop::schedule_after(std::int64_t delay_ms, std::function<void()> fn) {
-  return schedule_at(now_ms() + delay_ms, std::move(fn));
+  return add_timer(monotonic_ns() + delay_ms * kNsPerMs, std::move(fn));
+}
+
+TimerId EventLoop::add_timer(std::int64_t deadline_ns, std::function<void()> fn) {
+  const TimerId id = next_timer_id_++;
+  timers_.emplace(std::make_pair(deadline_ns, id), std::move(fn));
+  timer_deadlines_.emplace(id, deadline_ns);
+  return id;
 }
 
 bool EventLoop::cancel(TimerId id) {

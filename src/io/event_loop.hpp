@@ -46,6 +46,7 @@ class EventLoop {
   // clock neither stalls timers nor fires them early. Timers due together
   // fire in deadline order, then in scheduling order. Ids are never 0.
   TimerId schedule_at(std::int64_t when_ms, std::function<void()> fn);
+  // delay_ms from now, measured on the monotonic clock.
   TimerId schedule_after(std::int64_t delay_ms, std::function<void()> fn);
   // False if the timer already fired, was cancelled, or never existed.
   bool cancel(TimerId id);
@@ -92,6 +93,8 @@ class EventLoop {
   int next_timeout_ms() const;
   void dispatch_ready(int timeout_ms);
   void fire_due_timers();
+  std::int64_t to_monotonic_ns(std::int64_t when_ms);
+  TimerId add_timer(std::int64_t deadline_ns, std::function<void()> fn);
 
   int epoll_fd_;
   int wake_fd_;
@@ -109,6 +112,7 @@ class EventLoop {
   std::map<std::pair<std::int64_t, TimerId>, std::function<void()>> timers_;
   std::unordered_map<TimerId, std::int64_t> timer_deadlines_;  // monotonic ns
   TimerId next_timer_id_ = 1;
+  std::int64_t wall_offset_ns_;  // wall_ns() - monotonic_ns(), see to_monotonic_ns
 
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;

@@ -138,9 +138,12 @@ bool HomeDir::load_or_create_identity(std::string* error) {
       if (error) *error = refuse + why + advice;
       return false;
     }
-    if (!id->has_private() ||
-        crypto::c25519_public_from_private(id->private_key()) != id->public_key()) {
-      if (error) *error = refuse + "no matching private key" + advice;
+    if (!id->has_private()) {
+      if (error) *error = refuse + "it has no private key" + advice;
+      return false;
+    }
+    if (crypto::c25519_public_from_private(id->private_key()) != id->public_key()) {
+      if (error) *error = refuse + "its private key does not match its public key" + advice;
       return false;
     }
     if (!id->locally_validate()) {

@@ -29,6 +29,18 @@ std::string file_text(const fs::path& p) {
   return b ? text(*b) : std::string("(unreadable)");
 }
 
+// Generating an identity takes a while; tests about other things share one.
+const Identity& shared_identity() {
+  static const Identity id = Identity::generate();
+  return id;
+}
+
+std::optional<HomeDir> open_seeded(const fs::path& dir, std::string* error) {
+  EXPECT_TRUE(write_file_atomic(dir / "identity.secret", bytes(shared_identity().to_string(true)),
+                                0600));
+  return HomeDir::open(dir, error);
+}
+
 TEST(HomeDir, CreatesTheIdentityOnceAndReloadsTheSameOne) {
   test::TempDir tmp;
   const fs::path home = tmp.path() / "node" / "home";  // parents created too
@@ -51,7 +63,7 @@ TEST(HomeDir, CreatesTheIdentityOnceAndReloadsTheSameOne) {
 
 TEST(HomeDir, AcceptsAnUpstreamIdentityFileWithTrailingNewline) {
   test::TempDir tmp;
-  const Identity id = Identity::generate();
+  const Identity& id = shared_identity();
   ASSERT_TRUE(write_file_atomic(tmp.path() / "identity.secret", bytes(id.to_string(true) + "\n"),
                                 0644));
   std::string error;
@@ -66,7 +78,7 @@ TEST(HomeDir, AcceptsAnUpstreamIdentityFileWithTrailingNewline) {
 TEST(HomeDir, AuthTokenIsCreatedOnceAndStaysTheSame) {
   test::TempDir tmp;
   std::string error;
-  auto first = HomeDir::open(tmp.path(), &error);
+  auto first = open_seeded(tmp.path(), &error);
   ASSERT_TRUE(first) << error;
   const std::string token = first->auth_token();
   ASSERT_EQ(token.size(), HomeDir::kAuthTokenLength);
@@ -97,7 +109,7 @@ void expect_refused(const std::string& content, const std::string& why) {
 }
 
 TEST(HomeDir, RefusesACorruptIdentitySecret) {
-  const Identity id = Identity::generate();
+  const Identity& id = shared_identity();
   const std::string good = id.to_string(true);
   expect_refused("garbage", "not an identity");
   expect_refused(good.substr(0, good.size() - 10), "truncated");
@@ -126,7 +138,7 @@ TEST(HomeDir, HomeThatIsAFileIsAnError) {
 TEST(HomeDir, StoresAndLoadsTheEngineObjects) {
   test::TempDir tmp;
   std::string error;
-  auto home = HomeDir::open(tmp.path(), &error);
+  auto home = open_seeded(tmp.path(), &error);
   ASSERT_TRUE(home) << error;
   const std::vector<std::pair<std::string, mode_t>> objects{
       {"planet", 0644},
@@ -157,8 +169,9 @@ TEST(HomeDir, StoresAndLoadsTheEngineObjects) {
 TEST(HomeDir, RejectsNamesThatEscapeOrHide) {
   test::TempDir tmp;
   const fs::path home_path = tmp.path() / "home";
+  ASSERT_TRUE(fs::create_directory(home_path));
   std::string error;
-  auto home = HomeDir::open(home_path, &error);
+  auto home = open_seeded(home_path, &error);
   ASSERT_TRUE(home) << error;
   const std::vector<std::string> bad{
       "", "..", ".", "../escape", "/etc/passwd", "peers.d/../../escape", "a//b", "a/",
