@@ -23,8 +23,8 @@ class CommandError : public std::runtime_error {
 Bytes read_file_or_fail(const std::string& path, std::size_t max_size);
 void write_file_or_fail(const std::string& path, std::span<const std::uint8_t> data, bool secret);
 inline void write_file_or_fail(const std::string& path, std::string_view text, bool secret) {
-  write_file_or_fail(
-      path, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, secret);
+  write_file_or_fail(path, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()},
+                     secret);
 }
 
 std::string_view trim(std::string_view s);

@@ -40,10 +40,12 @@ void generate(const IdArgs& a) {
 void validate(const IdArgs& a) {
   const Identity id = load_identity(a.identity, false);
   if (!id.locally_validate())
-    fail("identity " + id.address().to_string() +
-         " is invalid: its public key does not hash to its address with the required proof of work");
+    fail(
+        "identity " + id.address().to_string() +
+        " is invalid: its public key does not hash to its address with the required proof of work");
   if (id.has_private() && crypto::c25519_public_from_private(id.private_key()) != id.public_key())
-    fail("identity " + id.address().to_string() + " is invalid: its private key does not match its public key");
+    fail("identity " + id.address().to_string() +
+         " is invalid: its private key does not match its public key");
   std::printf("valid\n");
 }
 
@@ -97,8 +99,8 @@ void register_id_commands(CLI::App& app) {
   sig->add_option("FILE", args->file, "The file to sign")->required();
   sig->callback([args] { sign(*args); });
 
-  CLI::App* ver = id->add_subcommand(
-      "verify", "Check a signature of FILE; exits 0 only when it is valid");
+  CLI::App* ver =
+      id->add_subcommand("verify", "Check a signature of FILE; exits 0 only when it is valid");
   ver->add_option("PUBLIC", args->identity, kIdentityHelp)->required();
   ver->add_option("FILE", args->file, "The signed file")->required();
   ver->add_option("SIGNATURE_HEX", args->signature_hex, "192 hex digits")->required();

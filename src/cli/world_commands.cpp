@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -55,7 +56,8 @@ World::Root parse_root(const json& r, const std::string& where) {
   std::string why;
   auto id = Identity::from_string(trim(string_field(r, "identity", where)), &why);
   if (!id) fail(where + ": bad identity: " + why);
-  if (!id->locally_validate()) fail(where + ": identity " + id->address().to_string() + " is invalid");
+  if (!id->locally_validate())
+    fail(where + ": identity " + id->address().to_string() + " is invalid");
   World::Root root{id->public_only(), {}};
   auto eps = r.find("stableEndpoints");
   if (eps == r.end()) return root;
@@ -82,19 +84,24 @@ World world_from_config(const json& cfg, const std::string& where, crypto::C2551
   if (!id || *id == 0) fail(where + ": \"id\" must be 1 to 16 hex digits, not zero");
   w.id = *id;
   const std::string type = string_field(cfg, "worldType", where);
-  if (type == "moon") w.type = World::Type::kMoon;
-  else if (type == "planet") w.type = World::Type::kPlanet;
-  else fail(where + ": \"worldType\" must be \"moon\" or \"planet\"");
+  if (type == "moon")
+    w.type = World::Type::kMoon;
+  else if (type == "planet")
+    w.type = World::Type::kPlanet;
+  else
+    fail(where + ": \"worldType\" must be \"moon\" or \"planet\"");
 
   signer.pub = key_field<crypto::kC25519PublicSize>(cfg, "signingKey", where);
   signer.priv = key_field<crypto::kC25519PrivateSize>(cfg, "signingKey_SECRET", where);
   if (crypto::c25519_public_from_private(signer.priv) != signer.pub)
     fail(where + ": \"signingKey\" is not the public half of \"signingKey_SECRET\"");
-  w.updates_must_be_signed_by = key_field<crypto::kC25519PublicSize>(cfg, "updatesMustBeSignedBy", where);
+  w.updates_must_be_signed_by =
+      key_field<crypto::kC25519PublicSize>(cfg, "updatesMustBeSignedBy", where);
 
   const json& roots = field(cfg, "roots", where);
   if (!roots.is_array() || roots.empty() || roots.size() > World::kMaxRoots)
-    fail(where + ": \"roots\" must be an array of 1 to " + std::to_string(World::kMaxRoots) + " roots");
+    fail(where + ": \"roots\" must be an array of 1 to " + std::to_string(World::kMaxRoots) +
+         " roots");
   for (std::size_t i = 0; i < roots.size(); ++i)
     w.roots.push_back(parse_root(roots[i], where + ": roots[" + std::to_string(i) + "]"));
   return w;
@@ -106,7 +113,8 @@ void init(const WorldArgs& a) {
   const json doc = {
       {"id", id.address().to_string()},
       {"objtype", "world"},
-      {"roots", json::array({{{"identity", id.to_string(false)}, {"stableEndpoints", json::array()}}})},
+      {"roots",
+       json::array({{{"identity", id.to_string(false)}, {"stableEndpoints", json::array()}}})},
       {"signingKey", to_hex(signer.pub)},
       {"signingKey_SECRET", to_hex(signer.priv)},
       {"updatesMustBeSignedBy", to_hex(signer.pub)},
@@ -164,9 +172,11 @@ void show(const WorldArgs& a) {
   auto w = World::deserialize(r);
   if (!w) fail("'" + a.path + "' is not a valid planet or moon (truncated or malformed)");
   if (!r.at_end())
-    fail("'" + a.path + "' has " + std::to_string(r.remaining()) + " unexpected bytes after the world");
+    fail("'" + a.path + "' has " + std::to_string(r.remaining()) +
+         " unexpected bytes after the world");
   std::printf("type: %s\n", type_name(w->type));
-  std::printf("id: %s (%llu)\n", to_hex_u64(w->id, 16).c_str(), static_cast<unsigned long long>(w->id));
+  std::printf("id: %s (%llu)\n", to_hex_u64(w->id, 16).c_str(),
+              static_cast<unsigned long long>(w->id));
   std::printf("timestamp: %llu\n", static_cast<unsigned long long>(w->timestamp));
   std::printf("updatesMustBeSignedBy: %s\n", to_hex(w->updates_must_be_signed_by).c_str());
   std::printf("roots: %zu\n", w->roots.size());
@@ -196,7 +206,8 @@ void register_world_commands(CLI::App& app) {
   ini->callback([args] { init(*args); });
 
   CLI::App* mk = world->add_subcommand(
-      "make", "Sign a world from a JSON config; writes <id>.moon (or --output) and prints its name");
+      "make",
+      "Sign a world from a JSON config; writes <id>.moon (or --output) and prints its name");
   mk->add_option("CONFIG", args->path, "JSON as printed by `ztsdk world init`")->required();
   mk->add_option("--timestamp", args->timestamp, "Revision timestamp in ms (default: now)");
   mk->add_option("--output,-o", args->output, "Output file (default: <16-hex-digit id>.moon)");

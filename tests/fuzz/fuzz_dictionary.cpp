@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (i < size && data[i] == 0) break;
     if (i == size || data[i] == '\n' || data[i] == '\r') {
       const std::string line(data + line_start, data + i);
-      if (auto eq = line.find('='); eq != std::string::npos && eq > 0) keys.insert(line.substr(0, eq));
+      if (auto eq = line.find('='); eq != std::string::npos && eq > 0)
+        keys.insert(line.substr(0, eq));
       line_start = i + 1;
     }
   }

@@ -34,7 +34,8 @@ World parse_vector(const nlohmann::json& v, const char* field = "serialized_hex"
 crypto::C25519KeyPair vector_signer() {
   crypto::C25519KeyPair kp;
   EXPECT_TRUE(from_hex_exact(planet_vec()["signing_key_public_64_hex"].get<std::string>(), kp.pub));
-  EXPECT_TRUE(from_hex_exact(planet_vec()["signing_key_private_64_hex"].get<std::string>(), kp.priv));
+  EXPECT_TRUE(
+      from_hex_exact(planet_vec()["signing_key_private_64_hex"].get<std::string>(), kp.priv));
   return kp;
 }
 
@@ -91,8 +92,8 @@ TEST(World, BuildingAndSigningReproducesUpstreamBytes) {
     w.id = (*v)["id"];
     w.timestamp = (*v)["timestamp"];
     w.updates_must_be_signed_by = signer.pub;
-    w.roots.push_back({identity(planet_vec()["root_identity_public_string"]),
-                       {endpoint("127.0.0.1/9993")}});
+    w.roots.push_back(
+        {identity(planet_vec()["root_identity_public_string"]), {endpoint("127.0.0.1/9993")}});
     w.sort_for_signing();
     w.sign(signer);
     EXPECT_EQ(to_hex(w.to_bytes()), (*v)["serialized_hex"].get<std::string>());
@@ -127,11 +128,12 @@ TEST(World, UpdateRulesMatchUpstream) {
   World next = current;
   next.timestamp += 1;
   next.sign(signer);
-  EXPECT_EQ(to_hex(next.to_bytes()), planet_vec()["update_ts_plus_1_serialized_hex"].get<std::string>());
+  EXPECT_EQ(to_hex(next.to_bytes()),
+            planet_vec()["update_ts_plus_1_serialized_hex"].get<std::string>());
   EXPECT_EQ(current.should_be_replaced_by(next),
             planet_vec()["update_ts_plus_1_signed_by_current_key_accepted"].get<bool>());
-  EXPECT_TRUE(current.should_be_replaced_by(
-      parse_vector(planet_vec(), "update_ts_plus_1_serialized_hex")));
+  EXPECT_TRUE(
+      current.should_be_replaced_by(parse_vector(planet_vec(), "update_ts_plus_1_serialized_hex")));
 
   World other_key = current;
   other_key.timestamp += 1;
@@ -143,7 +145,8 @@ TEST(World, UpdateRulesMatchUpstream) {
   same_ts.roots[0].stable_endpoints.push_back(endpoint("127.0.0.2/9993"));
   same_ts.sign(signer);
   EXPECT_TRUE(same_ts.verify_signature(signer.pub));
-  EXPECT_EQ(current.should_be_replaced_by(same_ts), planet_vec()["update_same_ts_accepted"].get<bool>());
+  EXPECT_EQ(current.should_be_replaced_by(same_ts),
+            planet_vec()["update_same_ts_accepted"].get<bool>());
 
   World older = current;
   older.timestamp -= 1;
@@ -175,7 +178,8 @@ TEST(World, EarthDefaultMatchesListedRoots) {
   EXPECT_EQ(w.type, World::Type::kPlanet);
   EXPECT_EQ(w.id, v["id"].get<std::uint64_t>());
   EXPECT_EQ(w.timestamp, v["timestamp"].get<std::uint64_t>());
-  EXPECT_EQ(to_hex(w.updates_must_be_signed_by), v["updates_must_be_signed_by_hex"].get<std::string>());
+  EXPECT_EQ(to_hex(w.updates_must_be_signed_by),
+            v["updates_must_be_signed_by_hex"].get<std::string>());
   ASSERT_EQ(w.roots.size(), v["roots"].size());
   for (std::size_t i = 0; i < w.roots.size(); ++i) {
     const auto& expect = v["roots"][i];
@@ -191,30 +195,30 @@ TEST(World, EarthDefaultMatchesListedRoots) {
 }
 
 TEST(World, SortOrderMirrorsUpstreamSockaddrCompare) {
+  World::Root root;
+  for (const char* text : {"2001:db8::1/256", "::2/255", "127.0.0.2/9993", "::1/255",
+                           "1.0.0.3/9993", "10.0.0.1/255", "::1/256", "10.0.0.1/9993",
+                           "2.0.0.1/9993", "10.0.0.1/256"})
+    root.stable_endpoints.push_back(endpoint(text));
   World w;
-  w.roots.push_back({Identity{}, {
-      endpoint("2001:db8::1/256"), endpoint("::2/255"), endpoint("127.0.0.2/9993"),
-      endpoint("::1/255"), endpoint("1.0.0.3/9993"), endpoint("10.0.0.1/255"),
-      endpoint("::1/256"), endpoint("10.0.0.1/9993"), endpoint("2.0.0.1/9993"),
-      endpoint("10.0.0.1/256"),
-  }});
+  w.roots.push_back(root);
   w.sort_for_signing();
   std::vector<std::string> got;
   for (const auto& ep : w.roots[0].stable_endpoints) got.push_back(ep.to_string());
   // Ports compare byte-swapped (256 -> 0x0001 before 255 -> 0xff00, 9993 ->
   // 0x0927 in between); IPv4 addresses compare with their bytes reversed.
   const std::vector<std::string> want = {
-      "10.0.0.1/256", "2.0.0.1/9993", "10.0.0.1/9993", "127.0.0.2/9993", "1.0.0.3/9993",
-      "10.0.0.1/255", "::1/256",      "2001:db8::1/256", "::1/255",      "::2/255",
+      "10.0.0.1/256", "2.0.0.1/9993", "10.0.0.1/9993",   "127.0.0.2/9993", "1.0.0.3/9993",
+      "10.0.0.1/255", "::1/256",      "2001:db8::1/256", "::1/255",        "::2/255",
   };
   EXPECT_EQ(got, want);
 }
 
 TEST(World, RootsSortByAddressThenPublicKey) {
   const auto& ids = test::vl1()["identities"];
-  const Identity a = identity(ids[0]["public_string"]);           // 10a37c90df
-  const Identity b = identity(ids[1]["public_string"]);           // eadedf2c91
-  const Identity r = identity(ids[2]["public_string"]);           // dae52f96a7
+  const Identity a = identity(ids[0]["public_string"]);            // 10a37c90df
+  const Identity b = identity(ids[1]["public_string"]);            // eadedf2c91
+  const Identity r = identity(ids[2]["public_string"]);            // dae52f96a7
   const Identity a_other_key = identity(ids[3]["public_string"]);  // 10a37c90df, smaller key
   World w;
   for (const Identity& id : {b, a, r, a_other_key}) w.roots.push_back({id, {}});
