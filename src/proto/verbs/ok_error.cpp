@@ -46,7 +46,8 @@ std::optional<ErrorMessage> parse_error(std::span<const std::uint8_t> payload) {
   const auto code = static_cast<ErrorCode>(e.code);
   if (code == ErrorCode::kUnwantedMulticast) e.group = read_multicast_group(r);
   // Upstream looks for the auth dictionary only when bytes follow the nwid.
-  if (code == ErrorCode::kNetworkAuthenticationRequired && !r.at_end()) e.auth_info = r.take(r.u16());
+  if (code == ErrorCode::kNetworkAuthenticationRequired && !r.at_end())
+    e.auth_info = r.take(r.u16());
   if (!r.ok()) return std::nullopt;
   return e;
 }

@@ -14,8 +14,9 @@ constexpr std::uint64_t kNwid = 0xe08309ce1e000001ULL;
 
 MulticastGroup vector_group(std::size_t i) {
   const auto& g = mc()["groups"][i];
-  return MulticastGroup{MacAddress::from_string(g["mac"].get<std::string>()).value_or(MacAddress()),
-                        static_cast<std::uint32_t>(std::stoul(g["adi"].get<std::string>(), nullptr, 16))};
+  return MulticastGroup{
+      MacAddress::from_string(g["mac"].get<std::string>()).value_or(MacAddress()),
+      static_cast<std::uint32_t>(std::stoul(g["adi"].get<std::string>(), nullptr, 16))};
 }
 
 TEST(VerbMulticastLike, ParsesAndWritesUpstreamPayload) {
@@ -73,7 +74,10 @@ TEST(VerbOkMulticastGather, FromUpstream) {
   EXPECT_EQ(to_hex(out), to_hex(payload));
   test::expect_every_truncation_fails(parse_ok_multicast_gather, ok->body);
   // A count beyond the bytes present fails without allocating.
-  EXPECT_FALSE(parse_ok_multicast_gather(hex("e08309ce1e00000101005e00000100000000" "00000002" "ffff")));
+  EXPECT_FALSE(
+      parse_ok_multicast_gather(hex("e08309ce1e00000101005e00000100000000"
+                                    "00000002"
+                                    "ffff")));
 }
 
 TEST(VerbMulticastFrame, ArpFromUpstream) {
@@ -115,7 +119,8 @@ TEST(VerbMulticastFrame, AllOptionalFields) {
   EXPECT_EQ(back->group, f.group);
   EXPECT_EQ(back->ethertype, 0x86dd);
   EXPECT_EQ(to_hex(back->data), "0102030405");
-  test::expect_every_truncation_fails(parse_multicast_frame, std::span(out).first(out.size() - data.size()));
+  test::expect_every_truncation_fails(parse_multicast_frame,
+                                      std::span(out).first(out.size() - data.size()));
 }
 
 TEST(VerbOkMulticastFrame, GatherResultAndCom) {

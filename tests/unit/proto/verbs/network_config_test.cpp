@@ -59,7 +59,8 @@ TEST(VerbConfigChunk, SignedChunkFromUpstream) {
   EXPECT_EQ(to_hex(config_chunk_signing_message(*chunk)), to_hex(chunk->signed_portion));
 
   // The controller's signature verifies over the signed portion.
-  auto controller = Identity::from_string(test::vl2()["identities"]["controller"]["public"].get<std::string>());
+  auto controller =
+      Identity::from_string(test::vl2()["identities"]["controller"]["public"].get<std::string>());
   ASSERT_TRUE(controller);
   EXPECT_TRUE(controller->verify(chunk->signed_portion.data(), chunk->signed_portion.size(),
                                  chunk->signature.data(), chunk->signature.size()));
@@ -111,7 +112,8 @@ TEST(VerbConfigChunk, MultiChunkPushReassembles) {
 }
 
 TEST(VerbConfigChunk, ChunkMustFitTotalLength) {
-  const Bytes payload = hex(config()["multi_chunk_example"]["chunks"][2]["network_config_payload_hex"]);
+  const Bytes payload =
+      hex(config()["multi_chunk_example"]["chunks"][2]["network_config_payload_hex"]);
   auto chunk = parse_config_chunk(payload);
   ASSERT_TRUE(chunk);
   chunk->chunk_index += 1;  // now one byte past the end
@@ -133,7 +135,8 @@ TEST(VerbNetworkConfigAck, NwidAndUpdateId) {
 TEST(VerbNetworkConfig, GarbageFailsCleanly) {
   EXPECT_GT(test::run_garbage(parse_network_config_request, write_network_config_request), 0u);
   test::run_garbage(parse_config_chunk, write_config_chunk);
-  const Bytes chunk = hex(config()["multi_chunk_example"]["chunks"][2]["network_config_payload_hex"]);
+  const Bytes chunk =
+      hex(config()["multi_chunk_example"]["chunks"][2]["network_config_payload_hex"]);
   EXPECT_GT(test::run_mutations(parse_config_chunk, write_config_chunk, chunk), 0u);
   EXPECT_GT(test::run_garbage(parse_network_config_ack, write_network_config_ack), 0u);
 }

@@ -22,7 +22,8 @@ TEST(VerbOk, HeaderNeedsNineBytes) {
 }
 
 TEST(VerbError, NetworkErrorsFromUpstreamController) {
-  for (const char* field : {"error_OBJ_NOT_FOUND_payload_hex", "error_NETWORK_ACCESS_DENIED_payload_hex"}) {
+  for (const char* field :
+       {"error_OBJ_NOT_FOUND_payload_hex", "error_NETWORK_ACCESS_DENIED_payload_hex"}) {
     SCOPED_TRACE(field);
     const Bytes payload = hex(ncr()[field]);
     auto e = parse_error(payload);
@@ -94,7 +95,8 @@ TEST(VerbError, UnwantedMulticastAndAuthenticationRequired) {
   auto bare = parse_error(std::span(a).first(nwid_end));
   ASSERT_TRUE(bare);
   EXPECT_FALSE(bare->auth_info);
-  for (std::size_t n = nwid_end + 1; n < a.size(); ++n) EXPECT_FALSE(parse_error(std::span(a).first(n))) << n;
+  for (std::size_t n = nwid_end + 1; n < a.size(); ++n)
+    EXPECT_FALSE(parse_error(std::span(a).first(n))) << n;
 }
 
 TEST(VerbError, GarbageFailsCleanly) {

@@ -29,7 +29,8 @@ TEST(VerbWhois, ParsesAndWritesUpstreamWhois) {
 
 TEST(VerbWhois, SeveralAddressesAndWholeRecordsOnly) {
   Whois many;
-  for (std::uint64_t a : {0x0102030405ULL, 0xaabbccddeeULL, 0x467b3c2101ULL}) many.addresses.emplace_back(a);
+  for (std::uint64_t a : {0x0102030405ULL, 0xaabbccddeeULL, 0x467b3c2101ULL})
+    many.addresses.emplace_back(a);
   const Bytes out = test::written(write_whois, many);
   ASSERT_EQ(out.size(), 15u);
   auto back = parse_whois(out);
