@@ -5,7 +5,9 @@
 namespace zt {
 namespace {
 
-std::uint32_t tag_of(std::uint64_t packet_id) { return static_cast<std::uint32_t>(packet_id >> 32); }
+std::uint32_t tag_of(std::uint64_t packet_id) {
+  return static_cast<std::uint32_t>(packet_id >> 32);
+}
 std::size_t bucket_of(std::uint64_t packet_id) { return tag_of(packet_id) & 0xff; }
 
 }  // namespace

@@ -137,7 +137,8 @@ void NodeEngine::decode_from_peer(std::int64_t now, Peer& peer, LocalSocket sock
   ++counters_.rx_packets;
   peer.received(now);
   // HELLO learns its path after its reply has gone (incoming_hello.cpp).
-  if (packet.hops() == 0 && verb != Verb::kHello) learn_path(now, peer, socket, from, verb == Verb::kOk);
+  if (packet.hops() == 0 && verb != Verb::kHello)
+    learn_path(now, peer, socket, from, verb == Verb::kOk);
   dispatch(now, peer, socket, from, packet);
 }
 
@@ -172,15 +173,15 @@ void NodeEngine::learn_path(std::int64_t now, Peer& peer, LocalSocket socket,
   if (is_ok) {
     peer.learn_path(socket, from, now);
     update_direct(now, peer);
-  } else if (hello_confirm_gate_.allow(
-                 hash_key(hash_seed_, hash_endpoint(hash_seed_, socket, from), peer.address().value()),
-                 now)) {
+  } else if (hello_confirm_gate_.allow(hash_key(hash_seed_, hash_endpoint(hash_seed_, socket, from),
+                                                peer.address().value()),
+                                       now)) {
     send_hello(now, peer, Endpoint{socket, from});
   }
 }
 
-void NodeEngine::dispatch(std::int64_t now, Peer& peer, LocalSocket socket,
-                          const InetAddress& from, Packet& packet) {
+void NodeEngine::dispatch(std::int64_t now, Peer& peer, LocalSocket socket, const InetAddress& from,
+                          Packet& packet) {
   switch (packet.verb()) {
     case Verb::kNop:
       return;

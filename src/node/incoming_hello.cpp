@@ -104,9 +104,11 @@ void NodeEngine::process_hello(std::int64_t now, Peer& peer, LocalSocket socket,
     return;
   }
   const std::size_t start = kPayloadOffset + *clear_size;
-  if (start < packet.size()) crypt_field(packet.bytes(), peer.key().bytes(), start, packet.size() - start);
+  if (start < packet.size())
+    crypt_field(packet.bytes(), peer.key().bytes(), start, packet.size() - start);
   const std::optional<Hello> hello = parse_hello(packet.payload());
-  if (!hello || hello->protocol_version < kProtoVersionMin) {
+  if (!hello || hello->protocol_version < kProtoVersionMin ||
+      !(hello->identity == peer.identity())) {
     ++counters_.drop_malformed;
     return;
   }

@@ -116,12 +116,6 @@ NodeEvent NodeEngine::event(NodeEventType type, Address peer) {
 
 void NodeEngine::emit(const NodeEvent& e) { host_.on_event(e); }
 
-void NodeEngine::trace(std::string message) {
-  NodeEvent e = event(NodeEventType::kTrace);
-  e.message = std::move(message);
-  emit(e);
-}
-
 void NodeEngine::store_world(const World& world) {
   const Bytes bytes = world.to_bytes();
   host_.store(world.type == World::Type::kPlanet ? std::string("planet") : moon_file(world.id),

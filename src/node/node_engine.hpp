@@ -131,7 +131,6 @@ class NodeEngine {
   // node_engine.cpp
   static NodeEvent event(NodeEventType type, Address peer = Address());
   void emit(const NodeEvent& event);
-  void trace(std::string message);
   void store_world(const World& world);
   PeerInfo info_of(const Peer& peer, std::int64_t now) const;
 

@@ -96,7 +96,8 @@ bool NodeEngine::send_hello(std::int64_t now, Peer& peer, const std::optional<En
   if (!packet.append_bytes(payload)) return false;
   // §8.2: the moon list is hidden from observers; the MAC still covers it.
   const std::size_t start = kPayloadOffset + crypt_start;
-  if (start < packet.size()) crypt_field(packet.bytes(), peer.key().bytes(), start, packet.size() - start);
+  if (start < packet.size())
+    crypt_field(packet.bytes(), peer.key().bytes(), start, packet.size() - start);
   return transmit(now, peer, packet, to);
 }
 

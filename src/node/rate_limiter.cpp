@@ -23,8 +23,10 @@ std::uint64_t ip_words(const InetAddress& address, std::uint64_t& second) {
   second = 0;
   const std::uint8_t* ip = address.ip();
   for (std::size_t i = 0; i < address.ip_length(); ++i) {
-    if (i < 8) first = (first << 8) ^ ip[i] ^ (first >> 56);
-    else second = (second << 8) | ip[i];
+    if (i < 8)
+      first = (first << 8) ^ ip[i] ^ (first >> 56);
+    else
+      second = (second << 8) | ip[i];
   }
   return first;
 }
@@ -42,7 +44,8 @@ std::uint64_t hash_ip(std::uint64_t seed, const InetAddress& address) {
 }
 
 std::uint64_t hash_endpoint(std::uint64_t seed, LocalSocket socket, const InetAddress& address) {
-  return hash_key(seed ^ static_cast<std::uint64_t>(socket), hash_ip(seed, address), address.port());
+  return hash_key(seed ^ static_cast<std::uint64_t>(socket), hash_ip(seed, address),
+                  address.port());
 }
 
 RateLimitBuckets::RateLimitBuckets(std::size_t bucket_count, std::int64_t interval)
@@ -65,7 +68,8 @@ TokenBucket::TokenBucket(double rate_per_second, double burst)
     : rate_per_ms_(rate_per_second / 1000.0), burst_(burst), tokens_(burst) {}
 
 bool TokenBucket::take(std::int64_t now) {
-  if (now > last_) tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) * rate_per_ms_);
+  if (now > last_)
+    tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) * rate_per_ms_);
   last_ = now;
   if (tokens_ < 1.0) return false;
   tokens_ -= 1.0;
@@ -80,9 +84,8 @@ IdentityValidationLimiter::IdentityValidationLimiter(std::uint64_t seed)
 bool IdentityValidationLimiter::allow_source(const InetAddress& source, std::int64_t now) {
   // Loopback sources are processes on this machine, often a whole test
   // network behind one IP: bucket them per port instead.
-  const std::uint64_t key = ip_scope(source) == IpScope::kLoopback
-                                ? hash_endpoint(seed_, 0, source)
-                                : hash_ip(seed_, source);
+  const std::uint64_t key = ip_scope(source) == IpScope::kLoopback ? hash_endpoint(seed_, 0, source)
+                                                                   : hash_ip(seed_, source);
   if (!sources_.allow(key, now)) return false;
   return global_.take(now);
 }

@@ -26,9 +26,12 @@ void Topology::set_planet(const World& planet, std::int64_t now) {
 }
 
 void Topology::set_moon(const World& moon, std::int64_t now) {
-  auto it = std::find_if(moons_.begin(), moons_.end(), [&](const World& m) { return m.id == moon.id; });
-  if (it != moons_.end()) *it = moon;
-  else moons_.push_back(moon);
+  auto it =
+      std::find_if(moons_.begin(), moons_.end(), [&](const World& m) { return m.id == moon.id; });
+  if (it != moons_.end())
+    *it = moon;
+  else
+    moons_.push_back(moon);
   rebuild_upstreams(now);
 }
 

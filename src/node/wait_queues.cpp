@@ -12,10 +12,9 @@ bool WhoisRequests::due(Address address, std::int64_t now) {
     return true;
   }
   if (entries_.size() >= kCapacity) {
-    entries_.erase(std::min_element(entries_.begin(), entries_.end(),
-                                    [](const Entry& a, const Entry& b) {
-                                      return a.last_sent < b.last_sent;
-                                    }));
+    entries_.erase(
+        std::min_element(entries_.begin(), entries_.end(),
+                         [](const Entry& a, const Entry& b) { return a.last_sent < b.last_sent; }));
   }
   entries_.push_back({address, now});
   return true;
@@ -26,7 +25,8 @@ void WhoisRequests::done(Address address) {
 }
 
 void WhoisRequests::expire(std::int64_t now) {
-  std::erase_if(entries_, [&](const Entry& e) { return now - e.last_sent >= kTransmitQueueTimeout; });
+  std::erase_if(entries_,
+                [&](const Entry& e) { return now - e.last_sent >= kTransmitQueueTimeout; });
 }
 
 void OutstandingEchoes::add(const Entry& entry) {

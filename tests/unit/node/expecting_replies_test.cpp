@@ -1,7 +1,7 @@
 // §12.4's table of packet ids we may get OK/ERROR for.
-#include <gtest/gtest.h>
-
 #include "node/expecting_replies.hpp"
+
+#include <gtest/gtest.h>
 
 namespace zt {
 namespace {

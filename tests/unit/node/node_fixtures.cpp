@@ -1,6 +1,7 @@
 #include "node_fixtures.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "vectors.hpp"
@@ -66,7 +67,8 @@ void FakeHost::random_bytes(void* out, std::size_t len) {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     z ^= z >> 31;
-    for (std::size_t j = 0; j < 8 && i + j < len; ++j) p[i + j] = static_cast<std::uint8_t>(z >> (8 * j));
+    for (std::size_t j = 0; j < 8 && i + j < len; ++j)
+      p[i + j] = static_cast<std::uint8_t>(z >> (8 * j));
   }
 }
 

@@ -1,10 +1,11 @@
 // Engine scenarios: a root R and leaves A and B on the vector test planet,
 // wired through FakeNet with a manual clock.
+#include "node/node.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "node/node.hpp"
 #include "node_fixtures.hpp"
 #include "proto/packet_armor.hpp"
 #include "proto/verbs/ok_error.hpp"
@@ -115,8 +116,7 @@ TEST_F(NodeScenario, LeavesReachTheRootAndGoOnline) {
     EXPECT_EQ(p.role, PeerRole::kLeaf);
     EXPECT_EQ(p.paths.size(), 1u);
   }
-  EXPECT_EQ(a_->counters().drop_bad_mac + b_->counters().drop_bad_mac +
-                r_->counters().drop_bad_mac,
+  EXPECT_EQ(a_->counters().drop_bad_mac + b_->counters().drop_bad_mac + r_->counters().drop_bad_mac,
             0u);
 }
 
@@ -174,8 +174,7 @@ TEST_F(NodeScenario, BadMacIsDroppedAndCounted) {
 TEST_F(NodeScenario, UnknownVerbIsAuthenticatedThenCountedUnsupported) {
   go_direct();
   const NodeCounters before = b_->counters();
-  b_->on_datagram(net_.now, 0, ip(kAAt),
-                  craft(A(), B(), static_cast<Verb>(0x1e), Bytes{1, 2, 3}));
+  b_->on_datagram(net_.now, 0, ip(kAAt), craft(A(), B(), static_cast<Verb>(0x1e), Bytes{1, 2, 3}));
   EXPECT_EQ(b_->counters().rx_packets, before.rx_packets + 1);
   EXPECT_EQ(b_->counters().drop_unsupported, before.drop_unsupported + 1);
   // VL2 verbs without a handler are counted the same way.
@@ -209,7 +208,8 @@ TEST_F(NodeScenario, LeavesDoNotRelayAndRootsStopAtThreeHops) {
   const Bytes for_b = craft(A(), B(), Verb::kNop, {});
   b_->on_datagram(net_.now, 0, ip(kAAt), craft(A(), R(), Verb::kNop, {}));  // not for B
   EXPECT_EQ(b_->counters().drop_relay, 1u);
-  r_->on_datagram(net_.now, 0, ip(kAAt), craft(A(), B(), Verb::kNop, {}, CipherSuite::kPoly1305Salsa2012, 3));
+  r_->on_datagram(net_.now, 0, ip(kAAt),
+                  craft(A(), B(), Verb::kNop, {}, CipherSuite::kPoly1305Salsa2012, 3));
   EXPECT_EQ(r_->counters().drop_relay, 1u);
   const std::uint64_t relayed = r_->counters().relayed;
   r_->on_datagram(net_.now, 0, ip(kAAt), for_b);

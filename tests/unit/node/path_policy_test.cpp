@@ -1,7 +1,7 @@
 // IP scopes and the §18.3 path filter, with ztsdk's loopback switch.
-#include <gtest/gtest.h>
-
 #include "node/path_policy.hpp"
+
+#include <gtest/gtest.h>
 
 namespace zt {
 namespace {

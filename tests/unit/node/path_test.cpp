@@ -1,7 +1,7 @@
 // A physical path's timers and §18.2 quality.
-#include <gtest/gtest.h>
-
 #include "node/path.hpp"
+
+#include <gtest/gtest.h>
 
 namespace zt {
 namespace {
@@ -34,8 +34,8 @@ TEST(Path, LatencyAveragesSamples) {
 }
 
 TEST(Path, QualityFollowsSpecFormula) {
-  Path priv(0, ip("10.0.0.1/1"), 0);      // scope 7: factor 1
-  Path glob(0, ip("8.8.8.8/1"), 0);       // scope 4: factor 4
+  Path priv(0, ip("10.0.0.1/1"), 0);  // scope 7: factor 1
+  Path glob(0, ip("8.8.8.8/1"), 0);   // scope 4: factor 4
   priv.update_latency(40);
   glob.update_latency(10);
   EXPECT_EQ(priv.quality(1000), 40);

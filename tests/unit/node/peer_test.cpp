@@ -1,7 +1,8 @@
 // A peer's paths (§18.2 learning and replacement), cipher choice and gates.
+#include "node/peer.hpp"
+
 #include <gtest/gtest.h>
 
-#include "node/peer.hpp"
 #include "node_fixtures.hpp"
 
 namespace zt {
@@ -64,7 +65,8 @@ TEST(Peer, LearnRefreshesKnownPathAndReplacesDeadSameIp) {
 TEST(Peer, FullTableReplacesLeastRecentlyHeard) {
   Peer p = make_peer();
   for (unsigned i = 0; i < kMaxPeerNetworkPaths; ++i) {
-    const std::uint8_t b[4] = {10, 1, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
+    const std::uint8_t b[4] = {10, 1, static_cast<std::uint8_t>(i >> 8),
+                               static_cast<std::uint8_t>(i)};
     p.learn_path(0, InetAddress::v4(b, 9993), 1000 + i);
   }
   ASSERT_EQ(p.paths().size(), kMaxPeerNetworkPaths);

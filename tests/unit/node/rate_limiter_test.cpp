@@ -1,7 +1,8 @@
 // Fixed-size rate limits: behaviour and bounded memory.
+#include "node/rate_limiter.hpp"
+
 #include <gtest/gtest.h>
 
-#include "node/rate_limiter.hpp"
 #include "proto/constants.hpp"
 
 namespace zt {
@@ -61,7 +62,8 @@ TEST(IdentityValidationLimiter, NodeWideCeilingHoldsAcrossManySources) {
   IdentityValidationLimiter l(1);
   std::size_t allowed = 0;
   for (unsigned i = 0; i < 10000; ++i) {
-    const std::uint8_t b[4] = {10, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i), 1};
+    const std::uint8_t b[4] = {10, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i),
+                               1};
     allowed += l.allow_source(InetAddress::v4(b, 9993), 0);
   }
   EXPECT_LE(allowed, static_cast<std::size_t>(IdentityValidationLimiter::kGlobalPerSecond));

@@ -1,9 +1,9 @@
 // The per-peer replay guard: exact memory of the last N packet ids.
+#include "node/replay_window.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include "node/replay_window.hpp"
 
 namespace zt {
 namespace {

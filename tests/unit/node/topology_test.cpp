@@ -1,8 +1,9 @@
 // Upstreams, roles, root endpoint exclusivity, the bounded peer table and
 // §17 upstream selection.
+#include "node/topology.hpp"
+
 #include <gtest/gtest.h>
 
-#include "node/topology.hpp"
 #include "node_fixtures.hpp"
 
 namespace zt {
@@ -64,7 +65,7 @@ TEST(Topology, PeerTableIsBoundedAndKeepsUpstreams) {
   Topology t(A(), 1, 64, 500000);
   t.set_planet(test::vector_planet(), 0);
   ASSERT_NE(t.add(B(), 10), nullptr);
-  EXPECT_EQ(t.peers().size(), 2u);  // R does not count against the cap
+  EXPECT_EQ(t.peers().size(), 2u);                   // R does not count against the cap
   EXPECT_EQ(t.add(B(), 20), t.find(B().address()));  // already known: no change
   EXPECT_EQ(t.peers().size(), 2u);
   EXPECT_EQ(t.add(A(), 0), nullptr);  // ourselves
