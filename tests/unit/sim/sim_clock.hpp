@@ -11,6 +11,8 @@ using Time = std::int64_t;  // virtual milliseconds
 
 class EventQueue {
  public:
+  explicit EventQueue(Time start = 0) : now_(start) {}
+
   Time now() const { return now_; }
   std::size_t pending() const { return heap_.size(); }
   std::uint64_t executed() const { return executed_; }

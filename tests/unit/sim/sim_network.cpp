@@ -19,11 +19,12 @@ std::string WireEvent::to_string() const {
     << (kind == Kind::kSend ? "send" : kind == Kind::kDeliver ? "deliver" : "drop") << ' '
     << source.to_string() << " -> " << destination.to_string() << ' ' << bytes << "B";
   if (ttl) s << " ttl=" << ttl;
+  if (duplicate) s << " dup";
   if (kind == Kind::kDrop) s << " (" << reason << ')';
   return s.str();
 }
 
-Network::Network(std::uint64_t seed) : rng_(seed) {}
+Network::Network(std::uint64_t seed, Time start) : clock_(start), rng_(seed) {}
 
 double Network::random_unit() {
   // 53 random bits: the same sequence on every standard library.
@@ -105,7 +106,8 @@ Time Network::sample_delay(const LinkParams& p) {
 
 void Network::emit(WireEvent::Kind kind, const Datagram& d, const char* reason, HostId to) {
   if (!trace_) return;
-  trace_(WireEvent{now(), kind, reason, d.from, to, d.source, d.destination, d.bytes.size(), d.ttl});
+  trace_(WireEvent{now(), kind, reason, d.from, to, d.source, d.destination, d.bytes.size(), d.ttl,
+                   d.duplicate});
 }
 
 void Network::drop(const Datagram& d, const char* reason, std::uint64_t& counter) {
@@ -121,7 +123,7 @@ bool Network::send(HostId from, LocalSocket socket, const InetAddress& to,
   ++counters_.sent;
 
   Datagram d{from, src.endpoints[static_cast<std::size_t>(*sock)], to, {}, ttl,
-             std::vector<std::uint8_t>(data.begin(), data.end())};
+             std::vector<std::uint8_t>(data.begin(), data.end()), false};
   emit(WireEvent::Kind::kSend, d, "", kNoHost);
   const bool short_ttl = ttl > 0 && ttl <= kShortTtl;
 
@@ -163,8 +165,11 @@ bool Network::send(HostId from, LocalSocket socket, const InetAddress& to,
   }
   const bool twice = p.duplicate > 0 && random_unit() < p.duplicate;
   if (twice) ++counters_.duplicated;
-  for (int copy = 0; copy < (twice ? 2 : 1); ++copy)
+  clock_.schedule_in(sample_delay(p), [this, d] { arrive(d); });
+  if (twice) {
+    d.duplicate = true;
     clock_.schedule_in(sample_delay(p), [this, d] { arrive(d); });
+  }
   return true;
 }
 

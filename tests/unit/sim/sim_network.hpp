@@ -69,12 +69,14 @@ struct WireEvent {
   InetAddress source, destination;  // as seen on the wire at that point
   std::size_t bytes = 0;
   unsigned ttl = 0;
+  bool duplicate = false;  // the extra copy made by LinkParams::duplicate
   std::string to_string() const;
 };
 
 class Network {
  public:
-  explicit Network(std::uint64_t seed);
+  // The clock starts at `start` (real hosts pass wall-clock milliseconds).
+  explicit Network(std::uint64_t seed, Time start = 0);
 
   EventQueue& clock() { return clock_; }
   Time now() const { return clock_.now(); }
@@ -127,6 +129,7 @@ class Network {
     Target target;
     unsigned ttl;
     std::vector<std::uint8_t> bytes;
+    bool duplicate = false;
   };
 
   static std::pair<HostId, HostId> key(HostId a, HostId b) { return {std::min(a, b), std::max(a, b)}; }

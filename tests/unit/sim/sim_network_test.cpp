@@ -190,8 +190,11 @@ TEST(SimNetwork, FixedLatencyKeepsOrderAndReorderingBreaksIt) {
 TEST(SimNetwork, DuplicatesAreExtraCopiesOfTheSameBytes) {
   TwoHosts t(11);
   t.net.set_default_link({.latency = 5, .jitter = 10, .duplicate = 0.25});
+  std::uint64_t marked = 0;
+  t.net.set_trace([&](const WireEvent& e) { marked += e.kind == WireEvent::Kind::kDeliver && e.duplicate; });
   t.send_many(4000);
   const auto dups = t.net.counters().duplicated;
+  EXPECT_EQ(marked, dups);
   EXPECT_GT(dups, 900u);
   EXPECT_LT(dups, 1100u);
   EXPECT_EQ(t.rb.got.size(), 4000u + dups);
