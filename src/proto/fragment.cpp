@@ -52,7 +52,8 @@ std::vector<Bytes> fragment_packet(std::span<const std::uint8_t> armored_packet,
 
   std::vector<Bytes> out;
   out.reserve(fragments + 1);
-  out.emplace_back(armored_packet.begin(), armored_packet.begin() + static_cast<std::ptrdiff_t>(mtu));
+  out.emplace_back(armored_packet.begin(),
+                   armored_packet.begin() + static_cast<std::ptrdiff_t>(mtu));
   const auto total = static_cast<std::uint8_t>(fragments + 1);
   std::size_t pos = mtu;
   for (std::uint8_t number = 1; number <= fragments; ++number) {

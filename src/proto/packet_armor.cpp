@@ -32,7 +32,8 @@ void poly1305_key(std::uint8_t poly_key[crypto::kSalsaBlockSize],
                               packet.data() + kPacketIdOffset, 0);
 }
 
-void envelope_xor(std::span<std::uint8_t> packet, const std::uint8_t mangled[crypto::kSalsaKeySize]) {
+void envelope_xor(std::span<std::uint8_t> packet,
+                  const std::uint8_t mangled[crypto::kSalsaKeySize]) {
   std::uint8_t* env = packet.data() + kVerbOffset;
   crypto::salsa2012_xor(env, env, packet.size() - kVerbOffset, mangled,
                         packet.data() + kPacketIdOffset, 1);

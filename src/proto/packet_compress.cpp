@@ -34,8 +34,9 @@ bool decompress_payload(Packet& packet) {
   std::memcpy(in, payload.data(), payload.size());
   // LZ4_decompress_safe never writes past the capacity we give it, so the
   // packet buffer itself is the destination.
-  const int n = LZ4_decompress_safe(in, reinterpret_cast<char*>(packet.data() + kPayloadOffset),
-                                    static_cast<int>(payload.size()), static_cast<int>(kMaxPayload));
+  const int n =
+      LZ4_decompress_safe(in, reinterpret_cast<char*>(packet.data() + kPayloadOffset),
+                          static_cast<int>(payload.size()), static_cast<int>(kMaxPayload));
   if (n <= 0) {
     // The failed attempt may have scribbled on the payload: put it back.
     std::memcpy(packet.data() + kPayloadOffset, in, payload.size());

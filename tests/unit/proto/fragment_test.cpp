@@ -82,7 +82,8 @@ TEST(Fragment, ParsesVectorFragmentHeaders) {
     const auto h = FragmentHeader::parse(parts[i]);
     ASSERT_TRUE(h.has_value());
     EXPECT_EQ(h->packet_id, 0x4142434445464748ULL);
-    EXPECT_EQ(h->destination.to_string(), test::vl1()["identities"][1]["address"].get<std::string>());
+    EXPECT_EQ(h->destination.to_string(),
+              test::vl1()["identities"][1]["address"].get<std::string>());
     EXPECT_EQ(h->total, 3);
     EXPECT_EQ(h->number, i);
     EXPECT_EQ(h->hops, 0);
@@ -236,7 +237,8 @@ TEST(Fragment, HeadOnlyNeverCompletesAndOversizedPartsAreRefused) {
   EXPECT_FALSE(r.add_head(make_head(1, 1432), 0));
   EXPECT_EQ(r.in_flight(), 1u);
   // 1432 + 6 * 1500 bytes cannot be a valid packet.
-  for (std::uint8_t n = 1; n <= 6; ++n) EXPECT_FALSE(r.add_fragment(make_fragment(1, 7, n, 1500), 0));
+  for (std::uint8_t n = 1; n <= 6; ++n)
+    EXPECT_FALSE(r.add_fragment(make_fragment(1, 7, n, 1500), 0));
   EXPECT_EQ(r.counters().oversize, 1u);
   EXPECT_EQ(r.counters().completed, 0u);
 }

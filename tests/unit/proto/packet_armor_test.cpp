@@ -51,7 +51,8 @@ SymmetricKey key_for(const nlohmann::json& v) {
 }
 
 Identity identity(int index) {
-  auto id = Identity::from_string(test::vl1()["identities"][index]["secret_string"].get<std::string>());
+  auto id =
+      Identity::from_string(test::vl1()["identities"][index]["secret_string"].get<std::string>());
   EXPECT_TRUE(id.has_value());
   return id.value_or(Identity());
 }
@@ -95,7 +96,8 @@ TEST(PacketArmor, DearmorRecoversEveryPlaintext) {
     ASSERT_TRUE(dearmor(packet, key));
     EXPECT_EQ(to_hex(packet), str(v["dearmored_hex"]));
     ASSERT_EQ(packet.size(), plain.size());
-    EXPECT_TRUE(std::equal(packet.begin() + kVerbOffset, packet.end(), plain.begin() + kVerbOffset));
+    EXPECT_TRUE(
+        std::equal(packet.begin() + kVerbOffset, packet.end(), plain.begin() + kVerbOffset));
   }
 }
 
@@ -118,7 +120,8 @@ TEST(PacketArmor, HopsChangedByRelaysStillVerify) {
     packet[kFlagsOffset] = static_cast<std::uint8_t>((packet[kFlagsOffset] & 0xf8) | 2);
     EXPECT_EQ(dearmor(packet, key), v["dearmor_with_hops_2"].get<bool>());
     const Bytes plain = hex(v["plaintext_hex"]);
-    EXPECT_TRUE(std::equal(packet.begin() + kVerbOffset, packet.end(), plain.begin() + kVerbOffset));
+    EXPECT_TRUE(
+        std::equal(packet.begin() + kVerbOffset, packet.end(), plain.begin() + kVerbOffset));
   }
 }
 
@@ -213,13 +216,16 @@ TEST(PacketArmor, RoundTripOfEverySuiteAndSize) {
                                                                   kMaxPacketLength - 28}) {
       SCOPED_TRACE(testing::Message() << "suite " << int(suite) << " payload " << payload);
       Packet p(0x0102030405060708ULL, Address(0x1122334455), Address(0x2233445566), Verb::kFrame);
-      for (std::size_t i = 0; i < payload; ++i) ASSERT_TRUE(p.append_u8(static_cast<std::uint8_t>(i)));
+      for (std::size_t i = 0; i < payload; ++i) {
+        ASSERT_TRUE(p.append_u8(static_cast<std::uint8_t>(i)));
+      }
       p.set_hops(5);  // armor must clear it
       const Packet plain = p;
       armor(p.bytes(), key, suite);
       EXPECT_EQ(p.cipher(), suite);
       EXPECT_EQ(p.hops(), 0);
-      EXPECT_EQ((p.flags() & kFlagEncryptedDeprecated) != 0, suite == CipherSuite::kPoly1305Salsa2012);
+      EXPECT_EQ((p.flags() & kFlagEncryptedDeprecated) != 0,
+                suite == CipherSuite::kPoly1305Salsa2012);
       if (suite == CipherSuite::kPoly1305Salsa2012 && payload > 8) {
         EXPECT_FALSE(std::equal(p.payload().begin(), p.payload().end(), plain.payload().begin()));
       }

@@ -48,7 +48,8 @@ TEST(PacketCompress, VectorBlockIsThePayloadOfTheCompressedPacket) {
   ASSERT_GT(compressed.size(), kPayloadOffset);
   EXPECT_EQ(to_hex({compressed.data() + kPayloadOffset, compressed.size() - kPayloadOffset}),
             str(lz4v()["lz4_block_hex"]));
-  EXPECT_EQ(to_hex({compressed.data() + kVerbOffset, 1}), str(lz4v()["verb_byte_after_compress_hex"]));
+  EXPECT_EQ(to_hex({compressed.data() + kVerbOffset, 1}),
+            str(lz4v()["verb_byte_after_compress_hex"]));
 }
 
 TEST(PacketCompress, DecompressesUpstreamVector) {
@@ -71,7 +72,8 @@ TEST(PacketCompress, DearmorsThenDecompressesTheArmoredVector) {
   ASSERT_TRUE(decompress_payload(p));
   const Bytes plain = hex(lz4v()["uncompressed_plaintext_hex"]);
   ASSERT_EQ(p.size(), plain.size());
-  EXPECT_TRUE(std::equal(p.bytes().begin() + kVerbOffset, p.bytes().end(), plain.begin() + kVerbOffset));
+  EXPECT_TRUE(
+      std::equal(p.bytes().begin() + kVerbOffset, p.bytes().end(), plain.begin() + kVerbOffset));
 }
 
 TEST(PacketCompress, OurCompressorRoundTripsTheVector) {

@@ -21,7 +21,8 @@ TEST(Packet, HeaderAccessorsReadAVector) {
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->size(), wire.size());
   EXPECT_EQ(p->packet_id(), 0x8877665544332211ULL);
-  EXPECT_EQ(p->destination().to_string(), test::vl1()["identities"][0]["address"].get<std::string>());
+  EXPECT_EQ(p->destination().to_string(),
+            test::vl1()["identities"][0]["address"].get<std::string>());
   EXPECT_EQ(p->source().to_string(), test::vl1()["identities"][1]["address"].get<std::string>());
   EXPECT_EQ(p->flags(), 0x88);
   EXPECT_EQ(p->cipher(), CipherSuite::kPoly1305Salsa2012);
