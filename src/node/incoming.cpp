@@ -113,6 +113,7 @@ void NodeEngine::hold_for_identity(std::int64_t now, LocalSocket socket, const I
   const Address source = packet.source();
   const Bytes bytes(packet.bytes().begin(), packet.bytes().end());
   if (held_.push({source, now, socket, from, bytes})) ++counters_.drop_unknown_peer;
+  arm_queue_retry(now);
   send_whois(now, source);
 }
 

@@ -12,6 +12,9 @@ constexpr std::int64_t kEchoReplyInterval = kPeerGeneralRateLimit / 6;
 constexpr std::int64_t kHelloConfirmInterval = 1000;             // §18.2: 1/s per path
 constexpr std::size_t kGateBuckets = 1024;
 constexpr std::size_t kRendezvousBuckets = 4096;
+// Unauthenticated packets from unknown sources each cause a WHOIS: cap
+// what a flood of made-up addresses can make us send to the roots.
+constexpr double kWhoisPerSecond = 200;
 
 std::uint64_t seed_from(NodeHost& host) {
   std::uint64_t seed = 0;
@@ -45,6 +48,7 @@ NodeEngine::NodeEngine(const Identity& identity, const World& planet, NodeHost& 
       rendezvous_gate_(kRendezvousBuckets, kMinUniteInterval),
       held_(kRxQueueSize),
       queued_(kTxQueueSize),
+      whois_budget_(kWhoisPerSecond, kWhoisPerSecond),
       next_ping_(now),
       next_housekeeping_(now + kHousekeepingPeriod),
       next_queue_retry_(now + kQueueRetryInterval) {
@@ -97,8 +101,15 @@ bool NodeEngine::send(std::int64_t now, Address to, Verb verb,
   // No identity or no route yet: hold it while a WHOIS (or a path) turns up.
   if (queued_.push({to, now, verb, Bytes(payload.begin(), payload.end())}))
     ++counters_.drop_unknown_peer;
+  arm_queue_retry(now);
   if (!topology_.find(to)) send_whois(now, to);
   return true;
+}
+
+// The retry timer only matters while something waits; restart it when the
+// first entry arrives so next_deadline() never lies in the past.
+void NodeEngine::arm_queue_retry(std::int64_t now) {
+  if (next_queue_retry_ < now) next_queue_retry_ = now + kQueueRetryInterval;
 }
 
 std::int64_t NodeEngine::next_deadline() const {

@@ -129,6 +129,7 @@ class NodeEngine {
   void update_online(std::int64_t now);
 
   // node_engine.cpp
+  void arm_queue_retry(std::int64_t now);
   static NodeEvent event(NodeEventType type, Address peer = Address());
   void emit(const NodeEvent& event);
   void store_world(const World& world);
@@ -151,6 +152,7 @@ class NodeEngine {
   WaitQueue<HeldPacket> held_;
   WaitQueue<QueuedSend> queued_;
   WhoisRequests whois_;
+  TokenBucket whois_budget_;
   OutstandingEchoes echoes_;
   SelfAwareness self_;
   PacketHandler* handler_ = nullptr;

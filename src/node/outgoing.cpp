@@ -122,7 +122,7 @@ void NodeEngine::contact(std::int64_t now, Peer& peer, const Endpoint& to, bool 
 
 void NodeEngine::send_whois(std::int64_t now, Address target) {
   Peer* upstream = topology_.best_upstream(now, target);
-  if (!upstream || !whois_.due(target, now)) return;
+  if (!upstream || !whois_.due(target, now) || !whois_budget_.take(now)) return;
   Packet packet = new_packet(upstream->address(), Verb::kWhois);
   packet.append_address(target);
   transmit(now, *upstream, packet);

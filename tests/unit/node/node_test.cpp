@@ -152,6 +152,27 @@ TEST_F(NodeScenario, EchoGoesThroughTheRootThenDirectAfterRendezvous) {
   EXPECT_EQ(reply->endpoint, ip(kBAt));
 }
 
+TEST_F(NodeScenario, IdleDirectPathExpiresAndPeerFallsBackToRelay) {
+  go_direct();
+  ASSERT_EQ(net_.host(*a_).count(NodeEventType::kPeerRelayed), 0u);
+  // Without VL2 traffic B is not "active", so nothing keeps the path alive;
+  // housekeeping (every 30 s) notices once it is 243 s silent.
+  for (int i = 0; i < 60; ++i) {
+    net_.advance(kPingCheckInterval);
+    net_.tick();
+  }
+  const NodeEvent* relayed = net_.host(*a_).last(NodeEventType::kPeerRelayed);
+  ASSERT_NE(relayed, nullptr);
+  EXPECT_EQ(relayed->peer, B().address());
+  EXPECT_TRUE(a_->peer(B().address(), net_.now)->paths.empty());
+  // The root stays reachable and echoes still get through it.
+  EXPECT_TRUE(a_->online(net_.now));
+  const std::uint64_t id = a_->echo(net_.now, B().address());
+  net_.deliver();
+  ASSERT_NE(net_.host(*a_).last(NodeEventType::kEchoReply), nullptr);
+  EXPECT_EQ(net_.host(*a_).last(NodeEventType::kEchoReply)->echo_id, id);
+}
+
 TEST_F(NodeScenario, ReplayedPacketIsDroppedAndCounted) {
   go_direct();
   const Bytes packet = last_direct_a_to_b();
@@ -319,6 +340,9 @@ TEST_F(NodeScenario, PacketsFromUnknownSourcesStayBounded) {
     a_->on_datagram(net_.now, 0, ip(kBAt), p.bytes());
   }
   EXPECT_EQ(a_->counters().drop_unknown_peer, 500u - kRxQueueSize);
+  // Each made-up source asks the root once, up to the node's WHOIS budget.
+  EXPECT_EQ(net_.in_flight.size(), 200u);
+  EXPECT_LE(a_->next_deadline(), net_.now + kWhoisRetryDelay);
   net_.in_flight.clear();
   net_.advance(kReceiveQueueTimeout + kWhoisRetryDelay);
   a_->on_timer(net_.now);
