@@ -61,7 +61,8 @@ struct OkHello {
   std::uint8_t version_minor = 0;
   std::uint16_t version_revision = 0;
   InetAddress physical_source;  // the HELLO's source as the responder saw it
-  // Zero or more serialized Worlds (planet/moon updates); a view into the payload.
+  // Zero or more serialized Worlds (planet/moon updates), under 64 KiB; a
+  // view into the payload.
   std::span<const std::uint8_t> world_updates;
 };
 

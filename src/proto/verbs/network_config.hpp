@@ -39,7 +39,7 @@ struct ConfigChunk {
   std::uint8_t signature_type = 0;
   std::span<const std::uint8_t> signature;
   // Set by the parser: the bytes the controller signed (network id through
-  // chunk index).
+  // chunk index); for the unsigned form, the whole payload.
   std::span<const std::uint8_t> signed_portion;
 };
 
