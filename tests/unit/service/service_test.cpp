@@ -12,6 +12,7 @@
 #include "io/temp_dir.hpp"
 #include "service/service.hpp"
 #include "service/service_fixtures.hpp"
+#include "vectors.hpp"
 
 namespace zt::service {
 namespace {
@@ -108,6 +109,33 @@ TEST(Service, ServesItsApiOnTheUdpPortNumberAndCleansUp) {
   EXPECT_TRUE(s.stop());
   s.destroy();
   EXPECT_FALSE(fs::exists(home / Service::kPortFile));
+}
+
+TEST(Service, AMoonOfItsOwnMakesItARootAndIsKept) {
+  test::TempDir dir;
+  const fs::path home = dir.path() / "a";
+  ServiceOptions o = options_for(home);
+  const Identity me = *Identity::from_string(
+      test::vl1()["identities"][0]["public_string"].get<std::string>());
+  const crypto::C25519KeyPair signer = crypto::c25519_generate();
+  World moon;
+  moon.type = World::Type::kMoon;
+  moon.id = me.address().value();
+  moon.timestamp = 1;
+  moon.updates_must_be_signed_by = signer.pub;
+  moon.roots.push_back({me, {*InetAddress::from_string("127.0.0.1/9993")}});
+  moon.sign(signer);
+  o.moon_files = {dir.path() / "my.moon"};
+  ASSERT_TRUE(io::write_file_atomic(o.moon_files[0], moon.to_bytes(), 0644));
+
+  Running s(open_or_fail(o));
+  const std::optional<StatusSnapshot> status = s->status();
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(status->root);
+  EXPECT_TRUE(status->online) << "a root is online by definition";
+  EXPECT_EQ(status->moon_ids, std::vector<std::uint64_t>{moon.id});
+  const std::string cached = "moons.d/" + to_hex_u64(moon.id, 16) + ".moon";
+  EXPECT_EQ(s->home().load(cached), moon.to_bytes());
 }
 
 TEST(Service, TwoServicesPingEachOtherDirectly) {
