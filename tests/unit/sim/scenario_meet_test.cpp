@@ -107,6 +107,40 @@ TEST(SimMeet, RootRestartKeepsDirectPathAndNodesComeBackOnline) {
   }
 }
 
+TEST(SimMeet, RootQuickRestartRelearnsNodesAndRelaysAgain) {
+  Star t(6);
+  t.meet_directly();
+  if (HasFatalFailure()) return;
+  auto ab = t.s.keep_echoing(t.a, t.b, 2000);
+  auto ba = t.s.keep_echoing(t.b, t.a, 2000);
+
+  t.r.restart();  // crash and immediate restart: a root that knows nobody
+  // Each node contacts its root again within 16 heartbeat periods (§18.1);
+  // meanwhile nobody goes offline and A<->B stays direct.
+  const bool broke_or_back = t.s.run_until(
+      [&] {
+        return !t.both_direct() || !t.both_online() ||
+               (preferred_over(t.r, t.a, t.a.endpoint()) &&
+                preferred_over(t.r, t.b, t.b.endpoint()));
+      },
+      240000);
+  ASSERT_TRUE(broke_or_back) << "the root never re-learned A and B\n" << t.dump();
+  EXPECT_TRUE(t.both_direct()) << t.dump();
+  EXPECT_TRUE(t.both_online()) << t.dump();
+  EXPECT_EQ(t.a.count(NodeEventType::kOffline), 0u);
+  t.s.stop_echoing({ab, ba});
+
+  // The new root process relays between them again, once their direct
+  // path has expired (a path is used until 243 s without a packet, §18.2).
+  t.s.net().set_link_up(t.a.host_id(), t.b.host_id(), false);
+  t.s.run_for(250000);
+  EXPECT_FALSE(has_direct(t.a, t.b)) << t.dump();
+  const auto relayed = t.s.echo(t.a, t.b);
+  ASSERT_TRUE(relayed.has_value()) << t.dump();
+  EXPECT_TRUE(relayed->via_relay);
+  EXPECT_GT(t.r.counters().relayed, 0u);
+}
+
 TEST(SimMeet, RootKilledForGoodAfterDirectEchoStillWorks) {
   Star t(5);
   t.meet_directly();

@@ -10,8 +10,7 @@ namespace {
 
 // Root and public hosts on global addresses, NATed hosts on 192.168/16.
 struct NatWorld {
-  explicit NatWorld(std::uint64_t seed) : s(seed) {
-    s.net().set_default_link({.latency = 15, .jitter = 5});
+  explicit NatWorld(std::uint64_t seed) : s(seed, {.latency = 15, .jitter = 5}) {
     s.record_wire(true);
   }
 

@@ -132,10 +132,13 @@ class Network {
     bool duplicate = false;
   };
 
-  static std::pair<HostId, HostId> key(HostId a, HostId b) { return {std::min(a, b), std::max(a, b)}; }
+  static std::pair<HostId, HostId> key(HostId a, HostId b) {
+    return {std::min(a, b), std::max(a, b)};
+  }
   std::optional<std::pair<HostId, LocalSocket>> find_host(NatId realm, const InetAddress& a) const;
   std::optional<NatId> find_nat(const InetAddress& a) const;
-  std::optional<LocalSocket> pick_socket(const Host& h, LocalSocket socket, const InetAddress& to) const;
+  std::optional<LocalSocket> pick_socket(const Host& h, LocalSocket socket,
+                                         const InetAddress& to) const;
   const LinkParams& link(HostId a, HostId b) const;
   bool link_is_up(HostId a, HostId b) const;
   Time sample_delay(const LinkParams& p);

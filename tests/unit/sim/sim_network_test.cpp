@@ -191,7 +191,9 @@ TEST(SimNetwork, DuplicatesAreExtraCopiesOfTheSameBytes) {
   TwoHosts t(11);
   t.net.set_default_link({.latency = 5, .jitter = 10, .duplicate = 0.25});
   std::uint64_t marked = 0;
-  t.net.set_trace([&](const WireEvent& e) { marked += e.kind == WireEvent::Kind::kDeliver && e.duplicate; });
+  t.net.set_trace([&](const WireEvent& e) {
+    marked += e.kind == WireEvent::Kind::kDeliver && e.duplicate;
+  });
   t.send_many(4000);
   const auto dups = t.net.counters().duplicated;
   EXPECT_EQ(marked, dups);
@@ -423,7 +425,8 @@ TEST(SimNetwork, TraceNamesEveryFate) {
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[0], "t=0 send 192.168.1.2/9993 -> 10.0.0.1/9993 4B ttl=2");
   EXPECT_EQ(lines[1],
-            "t=0 drop 203.0.113.1/20000 -> 10.0.0.1/9993 4B ttl=2 (ttl expired past the sender's NAT)");
+            "t=0 drop 203.0.113.1/20000 -> 10.0.0.1/9993 4B ttl=2 "
+            "(ttl expired past the sender's NAT)");
   EXPECT_EQ(lines[3], "t=5 deliver 203.0.113.1/20000 -> 10.0.0.1/9993 4B");
 }
 

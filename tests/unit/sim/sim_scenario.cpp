@@ -15,16 +15,10 @@ const Identity& vector_identity(std::size_t index) {
   if (auto it = cache.find(index); it != cache.end()) return it->second;
   const auto& ids = test::vl1()["identities"];
   std::optional<Identity> id;
-  if (index < ids.size()) id = Identity::from_string(ids[index]["secret_string"].get<std::string>());
+  if (index < ids.size())
+    id = Identity::from_string(ids[index]["secret_string"].get<std::string>());
   if (!id || !id->has_private()) ADD_FAILURE() << "vl1.json has no secret identity #" << index;
   return cache[index] = id.value_or(Identity());
-}
-
-const Identity& extra_identity(std::size_t index) {
-  static std::map<std::size_t, Identity> cache;
-  auto it = cache.find(index);
-  if (it == cache.end()) it = cache.emplace(index, Identity::generate()).first;
-  return it->second;
 }
 
 InetAddress ep(std::string_view text) {
@@ -36,7 +30,8 @@ InetAddress ep(std::string_view text) {
 World make_planet(const Identity& root, const std::vector<InetAddress>& endpoints,
                   std::uint64_t revision) {
   crypto::C25519KeyPair signer;
-  for (std::size_t i = 0; i < signer.priv.size(); ++i) signer.priv[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  for (std::size_t i = 0; i < signer.priv.size(); ++i)
+    signer.priv[i] = static_cast<std::uint8_t>(i * 7 + 1);
   signer.pub = crypto::c25519_public_from_private(signer.priv);
   World w;
   w.type = World::Type::kPlanet;
@@ -48,7 +43,9 @@ World make_planet(const Identity& root, const std::vector<InetAddress>& endpoint
   return w;
 }
 
-Scenario::Scenario(std::uint64_t seed) : net_(seed, kEpoch), seed_(seed) {}
+Scenario::Scenario(std::uint64_t seed, const LinkParams& link) : net_(seed, kEpoch), seed_(seed) {
+  net_.set_default_link(link);
+}
 
 SimHost& Scenario::add_root(const InetAddress& endpoint, NatId behind) {
   planet_ = make_planet(vector_identity(2), {endpoint});

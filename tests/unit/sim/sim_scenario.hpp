@@ -21,9 +21,6 @@ inline constexpr Time kEpoch = 1'700'000'000'000;
 
 // identities[index] of vl1.json with its secret key: 0 = A, 1 = B, 2 = R.
 const Identity& vector_identity(std::size_t index);
-// Further identities, generated on first use (about 20 ms each) and cached
-// for the rest of the process.
-const Identity& extra_identity(std::size_t index);
 
 // Parses "ip/port"; fails the running test on bad text.
 InetAddress ep(std::string_view text);
@@ -35,7 +32,8 @@ World make_planet(const Identity& root, const std::vector<InetAddress>& endpoint
 
 class Scenario {
  public:
-  explicit Scenario(std::uint64_t seed);
+  // `link` is every link's default (Network::set_default_link).
+  explicit Scenario(std::uint64_t seed, const LinkParams& link = {});
 
   Network& net() { return net_; }
   Time now() const { return net_.now(); }

@@ -10,8 +10,8 @@
 namespace zt::sim {
 
 struct Star {
-  explicit Star(std::uint64_t seed, LinkParams link = {.latency = 10, .jitter = 4}) : s(seed) {
-    s.net().set_default_link(link);
+  explicit Star(std::uint64_t seed, LinkParams link = {.latency = 10, .jitter = 4})
+      : s(seed, link) {
     s.record_wire(true);
   }
 
