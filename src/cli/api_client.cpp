@@ -6,7 +6,7 @@
 #include <charconv>
 
 #include "cli/command_support.hpp"
-#include "cli/file_io.hpp"
+#include "io/atomic_file.hpp"
 
 namespace zt::cli {
 namespace {
@@ -21,7 +21,7 @@ std::string join(const std::string& dir, const char* name) {
 }
 
 std::string read_trimmed(const std::string& path, std::string& error) {
-  std::optional<Bytes> data = read_whole_file(path, kMaxSmallFile, error);
+  std::optional<Bytes> data = io::read_file(path, kMaxSmallFile, &error);
   if (!data) return {};
   return std::string(trim(std::string_view(reinterpret_cast<const char*>(data->data()), data->size())));
 }

@@ -1,6 +1,6 @@
 #include "cli/command_support.hpp"
 
-#include "cli/file_io.hpp"
+#include "io/atomic_file.hpp"
 
 namespace zt::cli {
 namespace {
@@ -19,14 +19,14 @@ void fail(const std::string& message) { throw CommandError(message); }
 
 Bytes read_file_or_fail(const std::string& path, std::size_t max_size) {
   std::string error;
-  auto data = read_whole_file(path, max_size, error);
+  auto data = io::read_file(path, max_size, &error);
   if (!data) fail(error);
   return std::move(*data);
 }
 
 void write_file_or_fail(const std::string& path, std::span<const std::uint8_t> data, bool secret) {
   std::string error;
-  if (!write_file_atomic(path, data, secret, error)) fail(error);
+  if (!io::write_file_atomic(path, data, secret ? 0600 : 0644, &error)) fail(error);
 }
 
 std::string_view trim(std::string_view s) {
