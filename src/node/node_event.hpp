@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "node/network_info.hpp"
 #include "proto/address.hpp"
 #include "proto/inet_address.hpp"
 
@@ -16,6 +17,7 @@ enum class NodeEventType {
   kEchoReply,          // an ECHO sent by Node::echo came back
   kWorldUpdated,       // a planet or moon was replaced by a newer signed revision
   kIdentityCollision,  // a root says another node holds our address: fatal
+  kNetworkStatus,      // a joined network's status changed or a new config arrived
   kTrace,              // a line worth logging (message)
 };
 
@@ -27,6 +29,8 @@ struct NodeEvent {
   bool via_relay = false;       // kEchoReply: came through a root (hops > 0)
   InetAddress endpoint;         // kEchoReply: the physical source of the reply
   std::string message;          // kTrace, kWorldUpdated
+  std::uint64_t network_id = 0;  // kNetworkStatus
+  NetworkStatus network_status = NetworkStatus::kRequestingConfiguration;  // kNetworkStatus
 };
 
 }  // namespace zt

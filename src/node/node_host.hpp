@@ -8,7 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "node/network_info.hpp"
 #include "proto/inet_address.hpp"
+#include "proto/mac_address.hpp"
 
 namespace zt {
 
@@ -34,6 +36,18 @@ class NodeHost {
   // "peers.d/<10 hex>"). The host writes atomically.
   virtual void store(std::string_view name, std::span<const std::uint8_t> data) = 0;
   virtual std::optional<std::vector<std::uint8_t>> load(std::string_view name) = 0;
+  // Deletes a stored object ("networks.d/<16 hex>.conf" when leaving).
+  virtual void remove(std::string_view name) { (void)name; }
+
+  // VL2: an Ethernet frame for network `network_id`'s virtual port.
+  virtual void port_frame(std::uint64_t network_id, MacAddress from, MacAddress to,
+                          std::uint16_t ethertype, std::span<const std::uint8_t> data) {
+    (void)network_id, (void)from, (void)to, (void)ethertype, (void)data;
+  }
+  // VL2: a network's virtual port appears, changes or goes (network_info.hpp).
+  virtual void port_changed(std::uint64_t network_id, PortChange change, const NetworkInfo& info) {
+    (void)network_id, (void)change, (void)info;
+  }
 
   // Randomness for packet ids and jitter; the simulator seeds its own.
   virtual void random_bytes(void* out, std::size_t len) = 0;

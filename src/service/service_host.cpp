@@ -1,6 +1,7 @@
 #include "service/service_host.hpp"
 
 #include "crypto/random.hpp"
+#include "proto/hex.hpp"
 #include "service/service_log.hpp"
 
 namespace zt::service {
@@ -54,6 +55,8 @@ std::string describe_event(const NodeEvent& e) {
       return "fatal: root " + e.peer.to_string() +
              " says another node holds our address; make a new identity (move identity.secret "
              "and identity.public out of the home directory)";
+    case NodeEventType::kNetworkStatus:
+      return "network " + to_hex_u64(e.network_id, 16) + ": " + network_status_name(e.network_status);
     case NodeEventType::kTrace:
       return e.message;
   }
