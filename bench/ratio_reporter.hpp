@@ -1,5 +1,5 @@
 #pragma once
-// A console reporter that also remembers each benchmark's time per
+// A console reporter that also remembers each benchmark's CPU time per
 // iteration, so a benchmark program can print "ours vs. library" ratios
 // after the run.
 #include <benchmark/benchmark.h>
@@ -16,7 +16,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const auto& run : runs)
-      if (run.run_type == Run::RT_Iteration) ns_[run.benchmark_name()] = run.GetAdjustedRealTime();
+      if (run.run_type == Run::RT_Iteration) ns_[run.benchmark_name()] = run.GetAdjustedCPUTime();
     ConsoleReporter::ReportRuns(runs);
   }
 
