@@ -34,16 +34,16 @@ ConfigRequestMetadata ConfigRequestMetadata::for_member(std::string os_arch) {
 
 std::optional<Bytes> ConfigRequestMetadata::to_dictionary() const {
   DictionaryWriter d(kRequestMetadataDictCapacity);
-  const bool ok =
-      d.add_u64(key::kVersion, config_version) && d.add_u64(key::kVendor, vendor) &&
-      d.add_u64(key::kProtocolVersion, protocol_version) &&
-      d.add_u64(key::kMajorVersion, major_version) &&
-      d.add_u64(key::kMinorVersion, minor_version) && d.add_u64(key::kRevision, revision) &&
-      d.add_u64(key::kMaxRules, max_rules) && d.add_u64(key::kMaxCapabilities, max_capabilities) &&
-      d.add_u64(key::kMaxCapabilityRules, max_capability_rules) &&
-      d.add_u64(key::kMaxTags, max_tags) && d.add_u64(key::kFlags, flags) &&
-      d.add_u64(key::kRulesEngineRevision, rules_engine_revision) &&
-      d.add(key::kOsArch, os_arch) && (auth.empty() || d.add(key::kAuth, auth));
+  const bool ok = d.add_u64(key::kVersion, config_version) && d.add_u64(key::kVendor, vendor) &&
+                  d.add_u64(key::kProtocolVersion, protocol_version) &&
+                  d.add_u64(key::kMajorVersion, major_version) &&
+                  d.add_u64(key::kMinorVersion, minor_version) &&
+                  d.add_u64(key::kRevision, revision) && d.add_u64(key::kMaxRules, max_rules) &&
+                  d.add_u64(key::kMaxCapabilities, max_capabilities) &&
+                  d.add_u64(key::kMaxCapabilityRules, max_capability_rules) &&
+                  d.add_u64(key::kMaxTags, max_tags) && d.add_u64(key::kFlags, flags) &&
+                  d.add_u64(key::kRulesEngineRevision, rules_engine_revision) &&
+                  d.add(key::kOsArch, os_arch) && (auth.empty() || d.add(key::kAuth, auth));
   if (!ok) return std::nullopt;
   return d.bytes();
 }

@@ -17,19 +17,19 @@ struct ConfigRequestMetadata {
   static constexpr std::size_t kMaxAuthLength = 511;  // the controller's buffer
   static constexpr char kAuthTokenPrefix[] = "token:";
 
-  std::uint64_t config_version = kNetworkConfigVersion;                   // v
-  std::uint64_t vendor = kVendorZeroTier;                                 // vend
-  std::uint64_t protocol_version = kProtoVersion;                        // pv
-  std::uint64_t major_version = kSoftwareVersionMajor;                   // majv
-  std::uint64_t minor_version = kSoftwareVersionMinor;                   // minv
-  std::uint64_t revision = kSoftwareVersionRevision;                     // revv
-  std::uint64_t max_rules = kMaxNetworkRules;                            // mr
-  std::uint64_t max_capabilities = kMaxNetworkCapabilities;              // mc
-  std::uint64_t max_capability_rules = kMaxCapabilityRules;              // mcr
-  std::uint64_t max_tags = kMaxNetworkTags;                              // mt
-  std::uint64_t flags = 0;                                               // f
-  std::uint64_t rules_engine_revision = kRulesEngineRevision;            // revr
-  std::string os_arch;                                                   // o, informational
+  std::uint64_t config_version = kNetworkConfigVersion;        // v
+  std::uint64_t vendor = kVendorZeroTier;                      // vend
+  std::uint64_t protocol_version = kProtoVersion;              // pv
+  std::uint64_t major_version = kSoftwareVersionMajor;         // majv
+  std::uint64_t minor_version = kSoftwareVersionMinor;         // minv
+  std::uint64_t revision = kSoftwareVersionRevision;           // revv
+  std::uint64_t max_rules = kMaxNetworkRules;                  // mr
+  std::uint64_t max_capabilities = kMaxNetworkCapabilities;    // mc
+  std::uint64_t max_capability_rules = kMaxCapabilityRules;    // mcr
+  std::uint64_t max_tags = kMaxNetworkTags;                    // mt
+  std::uint64_t flags = 0;                                     // f
+  std::uint64_t rules_engine_revision = kRulesEngineRevision;  // revr
+  std::string os_arch;                                         // o, informational
   std::string auth;  // a, e.g. "token:<token>"; written only when set
 
   // What a 1.14.1 member sends, with `os_arch` as its ZT_TARGET_NAME

@@ -65,8 +65,8 @@ bool add_blob(DictionaryWriter& d, const char* k, const List& list, WriteOne wri
   return blob.empty() || d.add(k, blob);
 }
 
-void write_dns(ByteWriter& w, const NetworkDns& dns) {
-  std::array<std::uint8_t, NetworkDns::kDomainFieldSize> domain{};
+void write_dns(ByteWriter& w, const NetworkConfig::Dns& dns) {
+  std::array<std::uint8_t, NetworkConfig::Dns::kDomainFieldSize> domain{};
   const std::string_view name = c_string(dns.domain);
   std::copy_n(name.begin(), std::min(name.size(), domain.size() - 1), domain.begin());
   w.bytes(domain.data(), domain.size());
@@ -129,10 +129,10 @@ void read_specialists(std::span<const std::uint8_t> blob, std::vector<std::uint6
   }
 }
 
-bool read_routes(std::span<const std::uint8_t> blob, std::vector<NetworkRoute>& out) {
+bool read_routes(std::span<const std::uint8_t> blob, std::vector<NetworkConfig::Route>& out) {
   ByteReader r(blob);
   while (!r.at_end() && out.size() < kMaxNetworkRoutes) {
-    NetworkRoute route;
+    NetworkConfig::Route route;
     route.target = InetAddress::deserialize(r);
     route.via = InetAddress::deserialize(r);
     route.flags = r.u16();
@@ -153,13 +153,14 @@ bool read_static_ips(std::span<const std::uint8_t> blob, std::vector<InetAddress
   return true;
 }
 
-bool read_dns(std::span<const std::uint8_t> blob, NetworkDns& dns) {
+bool read_dns(std::span<const std::uint8_t> blob, NetworkConfig::Dns& dns) {
   ByteReader r(blob);
-  auto domain = r.take(NetworkDns::kDomainFieldSize);
+  constexpr std::size_t kField = NetworkConfig::Dns::kDomainFieldSize;
+  auto domain = r.take(kField);
   for (auto& server : dns.servers) server = InetAddress::deserialize(r);
   if (!r.ok()) return false;
-  const auto end = std::find(domain.begin(), domain.begin() + NetworkDns::kDomainFieldSize - 1,
-                             std::uint8_t{0});
+  // Upstream forces a NUL into the last byte of its copy.
+  const auto end = std::find(domain.begin(), domain.begin() + kField - 1, std::uint8_t{0});
   dns.domain.assign(domain.begin(), end);
   return true;
 }
@@ -204,31 +205,31 @@ std::optional<Bytes> NetworkConfig::to_dictionary() const {
       d.add_address(key::kRemoteTraceTarget, remote_trace_target) &&
       d.add_u64(key::kRemoteTraceLevel, remote_trace_level) && d.add_u64(key::kFlags, flags) &&
       d.add_u64(key::kMulticastLimit, multicast_limit) &&
-      d.add_u64(key::kType, static_cast<std::uint64_t>(type)) && d.add(key::kName, c_string(name)) &&
-      d.add_u64(key::kMtu, mtu);
+      d.add_u64(key::kType, static_cast<std::uint64_t>(type)) &&
+      d.add(key::kName, c_string(name)) && d.add_u64(key::kMtu, mtu);
   if (!scalars_ok) return std::nullopt;
 
   auto write_credential = [](ByteWriter& w, const auto& c) { c.write(w); };
-  const bool blobs_ok =
-      (com.empty() || d.add(key::kCom, com.serialize())) &&
-      add_blob(d, key::kCapabilities, capabilities, write_credential) &&
-      add_blob(d, key::kTags, tags, write_credential) &&
-      add_blob(d, key::kCoos, certificates_of_ownership, write_credential) &&
-      add_blob(d, key::kSpecialists, specialists, [](ByteWriter& w, std::uint64_t s) { w.u64(s); }) &&
-      add_blob(d, key::kRoutes, routes,
-               [](ByteWriter& w, const NetworkRoute& r) {
-                 r.target.serialize(w);
-                 r.via.serialize(w);
-                 w.u16(r.flags);
-                 w.u16(r.metric);
-               }) &&
-      add_blob(d, key::kStaticIps, static_ips,
-               [](ByteWriter& w, const InetAddress& ip) { ip.serialize(w); }) &&
-      (rules.empty() || d.add(key::kRules, rules));
+  const bool blobs_ok = (com.empty() || d.add(key::kCom, com.serialize())) &&
+                        add_blob(d, key::kCapabilities, capabilities, write_credential) &&
+                        add_blob(d, key::kTags, tags, write_credential) &&
+                        add_blob(d, key::kCoos, certificates_of_ownership, write_credential) &&
+                        add_blob(d, key::kSpecialists, specialists,
+                                 [](ByteWriter& w, std::uint64_t s) { w.u64(s); }) &&
+                        add_blob(d, key::kRoutes, routes,
+                                 [](ByteWriter& w, const NetworkConfig::Route& r) {
+                                   r.target.serialize(w);
+                                   r.via.serialize(w);
+                                   w.u16(r.flags);
+                                   w.u16(r.metric);
+                                 }) &&
+                        add_blob(d, key::kStaticIps, static_ips,
+                                 [](ByteWriter& w, const InetAddress& ip) { ip.serialize(w); }) &&
+                        (rules.empty() || d.add(key::kRules, rules));
   if (!blobs_ok) return std::nullopt;
 
   Bytes dns_blob;  // always present, all zero when unset
-  dns_blob.reserve(NetworkDns::kDomainFieldSize + kMaxDnsServers * 19);
+  dns_blob.reserve(NetworkConfig::Dns::kDomainFieldSize + kMaxDnsServers * 19);
   ByteWriter w(dns_blob);
   write_dns(w, dns);
   if (!d.add(key::kDns, dns_blob) || !add_sso(d, *this)) return std::nullopt;
@@ -257,7 +258,7 @@ std::optional<NetworkConfig> NetworkConfig::from_dictionary(std::span<const std:
   c.mtu = std::clamp(static_cast<std::uint32_t>(d.get_u64(key::kMtu, kDefaultNetworkMtu)),
                      kMinNetworkMtu, kMaxNetworkMtu);
   c.flags = d.get_u64(key::kFlags, 0);
-  c.type = static_cast<NetworkType>(
+  c.type = static_cast<NetworkConfig::Type>(
       static_cast<std::uint32_t>(d.get_u64(key::kType, std::uint64_t{0})));
 
   if (auto blob = d.get(key::kCom)) {

@@ -32,25 +32,27 @@ inline constexpr std::uint64_t kSpecialistActiveBridge = 0x0000020000000000ULL;
 inline constexpr std::uint64_t kSpecialistAnchor = 0x0000040000000000ULL;
 inline constexpr std::uint64_t kSpecialistMulticastReplicator = 0x0000080000000000ULL;
 
-// Upstream keeps the type as a C enum; other values are neither kind.
-enum class NetworkType : std::uint32_t { kPrivate = 0, kPublic = 1 };
-
-struct NetworkRoute {
-  InetAddress target;  // netmask bits in the port
-  InetAddress via;     // nil: on-link
-  std::uint16_t flags = 0;
-  std::uint16_t metric = 0;
-  friend bool operator==(const NetworkRoute&, const NetworkRoute&) = default;
-};
-
-struct NetworkDns {
-  static constexpr std::size_t kDomainFieldSize = 128;  // NUL padded on the wire
-  std::string domain;  // at most 127 bytes are kept
-  std::array<InetAddress, kMaxDnsServers> servers{};  // nil = unused
-  friend bool operator==(const NetworkDns&, const NetworkDns&) = default;
-};
-
+// node/network_info.hpp has host-facing types of the same names; these
+// are the config's own, so they live in its scope.
 struct NetworkConfig {
+  // Upstream keeps the type as a C enum; other values are neither kind.
+  enum class Type : std::uint32_t { kPrivate = 0, kPublic = 1 };
+
+  struct Route {
+    InetAddress target;  // netmask bits in the port
+    InetAddress via;     // nil: on-link
+    std::uint16_t flags = 0;
+    std::uint16_t metric = 0;
+    friend bool operator==(const Route&, const Route&) = default;
+  };
+
+  struct Dns {
+    static constexpr std::size_t kDomainFieldSize = 128;  // NUL padded on the wire
+    std::string domain;                                   // at most 127 bytes are kept
+    std::array<InetAddress, kMaxDnsServers> servers{};    // nil = unused
+    friend bool operator==(const Dns&, const Dns&) = default;
+  };
+
   std::uint64_t network_id = 0;
   std::int64_t timestamp = 0;  // controller time of issue, the credentials' reference
   std::uint64_t credential_time_max_delta = 0;
@@ -60,19 +62,19 @@ struct NetworkConfig {
   std::uint32_t remote_trace_level = 0;
   std::uint64_t flags = 0;
   std::uint32_t multicast_limit = 0;  // 0 disables multicast and broadcast
-  NetworkType type = NetworkType::kPrivate;
+  Type type = Type::kPrivate;
   std::string name;  // at most 127 bytes are kept
   std::uint32_t mtu = kDefaultNetworkMtu;
 
-  CertificateOfMembership com;  // empty() when none
+  CertificateOfMembership com;           // empty() when none
   std::vector<Capability> capabilities;  // sorted by id when read
   std::vector<Tag> tags;                 // sorted by id when read
   std::vector<CertificateOfOwnership> certificates_of_ownership;
   std::vector<std::uint64_t> specialists;  // address | role bits
-  std::vector<NetworkRoute> routes;
+  std::vector<Route> routes;
   std::vector<InetAddress> static_ips;  // netmask bits in the port
   Bytes rules;                          // encoded rule table, as received
-  NetworkDns dns;
+  Dns dns;
 
   std::uint64_t sso_version = 0;
   bool sso_enabled = false;
@@ -85,8 +87,8 @@ struct NetworkConfig {
   std::string sso_client_id;
   std::string sso_provider;
 
-  bool is_public() const { return type == NetworkType::kPublic; }
-  bool is_private() const { return type == NetworkType::kPrivate; }
+  bool is_public() const { return type == Type::kPublic; }
+  bool is_private() const { return type == Type::kPrivate; }
   bool has_flag(std::uint64_t f) const { return (flags & f) != 0; }
   // Specialists holding any of `roles`.
   std::vector<Address> specialists_with(std::uint64_t roles) const;

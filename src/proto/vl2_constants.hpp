@@ -11,7 +11,7 @@ namespace zt {
 // Network config format.
 inline constexpr std::uint64_t kNetworkConfigVersion = 7;     // what we write and request
 inline constexpr std::uint64_t kNetworkConfigMinVersion = 6;  // older (legacy) configs are refused
-inline constexpr std::uint64_t kRulesEngineRevision = 1;      // 0 makes controllers send ACCEPT only
+inline constexpr std::uint64_t kRulesEngineRevision = 1;      // 0: controllers send ACCEPT only
 
 // Network MTU presented to the OS (the tap MTU).
 inline constexpr std::uint32_t kDefaultNetworkMtu = 2800;

@@ -73,12 +73,12 @@ using Parser = void (*)(Span);
 
 // Keep the order: the seed files' first bytes index this table.
 const Parser kParsers[] = {
-    com,                                         // 0
-    credential<zt::CertificateOfOwnership>,      // 1
-    credential<zt::Tag>,                         // 2
-    credential<zt::Capability>,                  // 3
-    credential<zt::Revocation>,                  // 4
-    network_credentials,                         // 5
+    com,                                     // 0
+    credential<zt::CertificateOfOwnership>,  // 1
+    credential<zt::Tag>,                     // 2
+    credential<zt::Capability>,              // 3
+    credential<zt::Revocation>,              // 4
+    network_credentials,                     // 5
 };
 
 }  // namespace

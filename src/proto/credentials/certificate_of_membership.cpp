@@ -23,8 +23,7 @@ std::array<std::uint8_t, 48> identity_public_key_hash(const Identity& id) {
 }
 
 CertificateOfMembership CertificateOfMembership::issue(std::uint64_t timestamp,
-                                                       std::uint64_t max_delta,
-                                                       std::uint64_t nwid,
+                                                       std::uint64_t max_delta, std::uint64_t nwid,
                                                        const Identity& member) {
   CertificateOfMembership com;
   com.add_qualifier({kTimestampId, timestamp, max_delta});
@@ -138,8 +137,9 @@ bool CertificateOfMembership::agrees_with(const CertificateOfMembership& other,
 bool CertificateOfMembership::add_qualifier(const ComQualifier& q) {
   if (count_ == kMaxQualifiers) return false;
   auto end = qualifiers_.begin() + static_cast<std::ptrdiff_t>(count_);
-  auto at = std::upper_bound(qualifiers_.begin(), end, q,
-                             [](const ComQualifier& a, const ComQualifier& b) { return a.id < b.id; });
+  auto at =
+      std::upper_bound(qualifiers_.begin(), end, q,
+                       [](const ComQualifier& a, const ComQualifier& b) { return a.id < b.id; });
   std::move_backward(at, end, end + 1);
   *at = q;
   ++count_;

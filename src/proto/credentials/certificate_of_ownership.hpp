@@ -16,8 +16,8 @@ namespace zt {
 
 struct OwnedThing {
   enum Type : std::uint8_t { kNull = 0, kMac = 1, kIpv4 = 2, kIpv6 = 3 };
-  std::uint8_t type = kNull;                 // any byte is kept as read
-  std::array<std::uint8_t, 16> value{};      // zero padded
+  std::uint8_t type = kNull;             // any byte is kept as read
+  std::array<std::uint8_t, 16> value{};  // zero padded
   friend bool operator==(const OwnedThing&, const OwnedThing&) = default;
 };
 

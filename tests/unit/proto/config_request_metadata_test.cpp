@@ -3,6 +3,7 @@
 #include "proto/config_request_metadata.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "proto/dictionary.hpp"

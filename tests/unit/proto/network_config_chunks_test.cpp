@@ -4,10 +4,10 @@
 #include "proto/network_config_chunks.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
+#include <nlohmann/json.hpp>
 
 #include "proto/credentials/credential_test_support.hpp"
 #include "proto/verbs/network_config.hpp"
@@ -64,15 +64,15 @@ class ConfigChunks : public ::testing::Test {
 TEST_F(ConfigChunks, SingleChunkMatchesUpstream) {
   const auto& v = vec()["chunking"];
   const Bytes dict = hex(vec()["dict_hex"]);
-  const auto chunks = sign_config_chunks(dict, test::kVectorNwid,
-                                         *parse_hex_u64(v["configUpdateId"].get<std::string>()),
-                                         controller);
+  const auto chunks = sign_config_chunks(
+      dict, test::kVectorNwid, *parse_hex_u64(v["configUpdateId"].get<std::string>()), controller);
   ASSERT_EQ(chunks.size(), 1u);
   Bytes ok;
   ByteWriter w(ok);
   write_ok_header(w, Verb::kNetworkConfigRequest,
                   *parse_hex_u64(v["requestPacketId"].get<std::string>()));
-  EXPECT_EQ(ok.size(), v["chunks"][0]["signed_portion_hex_offset_in_ok_payload"].get<std::size_t>());
+  EXPECT_EQ(ok.size(),
+            v["chunks"][0]["signed_portion_hex_offset_in_ok_payload"].get<std::size_t>());
   w.bytes(chunks[0]);
   EXPECT_EQ(to_hex(ok), v["chunks"][0]["ok_payload_hex"].get<std::string>());
   EXPECT_EQ(v["maxChunkLen"].get<std::size_t>(), kMaxConfigChunkLength);
@@ -166,8 +166,7 @@ TEST_F(ConfigChunks, IndicesAndLengthsAreBounded) {
   const Bytes data(10, 'a');
   // Index + length beyond the total.
   EXPECT_EQ(add(make_chunk(data, 9, 15, 6, controller)).status, Status::kRejected);
-  EXPECT_EQ(add(make_chunk(data, 9, 0xffffffff, 0xfffffffa, controller)).status,
-            Status::kRejected);
+  EXPECT_EQ(add(make_chunk(data, 9, 0xffffffff, 0xfffffffa, controller)).status, Status::kRejected);
   // A total the dictionary buffer could not hold.
   EXPECT_EQ(add(make_chunk(data, 9, kNetworkConfigDictCapacity, 0, controller)).status,
             Status::kRejected);
@@ -232,8 +231,8 @@ TEST_F(ConfigChunks, LegacyUnsignedChunkOnlyFromController) {
 
 TEST_F(ConfigChunks, FastPropagateIsReportedForVerifiedChunks) {
   const Bytes dict = hex(vec()["dict_hex"]);
-  auto chunks = sign_config_chunks(dict, test::kVectorNwid, 11, controller,
-                                   kConfigChunkFlagFastPropagate);
+  auto chunks =
+      sign_config_chunks(dict, test::kVectorNwid, 11, controller, kConfigChunkFlagFastPropagate);
   ASSERT_EQ(chunks.size(), 1u);
   // A tampered copy (same signature) arriving first is refused and not relayed.
   Bytes forged = chunks[0];

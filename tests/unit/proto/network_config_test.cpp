@@ -4,6 +4,7 @@
 #include "proto/network_config.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "proto/credentials/credential_test_support.hpp"
@@ -32,7 +33,7 @@ NetworkConfig golden_config() {
   c.issued_to = member.address();
   c.flags = kNetworkFlagEnableBroadcast | kNetworkFlagEnableNdpEmulation;
   c.multicast_limit = 32;
-  c.type = NetworkType::kPrivate;
+  c.type = NetworkConfig::Type::kPrivate;
   c.name = "golden-net";
   c.mtu = 2800;
   c.routes = {{ip("10.147.17.0/24"), InetAddress(), 0, 0},
@@ -106,7 +107,8 @@ TEST(NetworkConfig, ReaderMatchesUpstream) {
     EXPECT_EQ(to_hex(*blob), vec()[std::string(k) + "_hex"].get<std::string>()) << k;
   }
   EXPECT_EQ(to_hex(c->com.serialize()), vec()["C_hex"].get<std::string>());
-  EXPECT_EQ(to_hex(c->certificates_of_ownership[0].serialize()), vec()["COO_hex"].get<std::string>());
+  EXPECT_EQ(to_hex(c->certificates_of_ownership[0].serialize()),
+            vec()["COO_hex"].get<std::string>());
   EXPECT_EQ(to_hex(c->rules), vec()["R_hex"].get<std::string>());
   EXPECT_FALSE(reader->contains("S"));  // empty blobs are left out
   EXPECT_FALSE(reader->contains("CAP"));
@@ -161,8 +163,8 @@ TEST(NetworkConfig, DefaultsAndClamps) {
     const char* mtu;
     std::uint32_t expected;
   };
-  for (const Case k : {Case{"100", 1280}, Case{"2710", 10000}, Case{"500", 1280},
-                       Case{"5dc", 1500}, Case{"100000500", 1280}}) {
+  for (const Case k : {Case{"100", 1280}, Case{"2710", 10000}, Case{"500", 1280}, Case{"5dc", 1500},
+                       Case{"100000500", 1280}}) {
     auto m = NetworkConfig::from_dictionary(dict_with({{"mtu", text(k.mtu)}}));
     ASSERT_TRUE(m);
     EXPECT_EQ(m->mtu, k.expected) << k.mtu;
@@ -198,8 +200,8 @@ TEST(NetworkConfig, CountsBeyondLimitsAreDropped) {
     t.id = static_cast<std::uint32_t>(1000 - i);  // descending: the reader sorts
     t.write(wt);
   }
-  auto c = NetworkConfig::from_dictionary(dict_with(
-      {{"I", ips}, {"RT", routes}, {"S", specialists}, {"COO", coos}, {"TAG", tags}}));
+  auto c = NetworkConfig::from_dictionary(
+      dict_with({{"I", ips}, {"RT", routes}, {"S", specialists}, {"COO", coos}, {"TAG", tags}}));
   ASSERT_TRUE(c);
   EXPECT_EQ(c->static_ips.size(), kMaxStaticIps);
   EXPECT_EQ(c->routes.size(), kMaxNetworkRoutes);

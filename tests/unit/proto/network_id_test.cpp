@@ -3,6 +3,7 @@
 #include "proto/network_id.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "vectors.hpp"

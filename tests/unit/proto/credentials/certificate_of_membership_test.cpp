@@ -71,7 +71,8 @@ TEST(CertificateOfMembership, VerifyNeedsTheNetworksController) {
   EXPECT_FALSE(com.verify(member));
   // The right controller identity but a COM for another controller's network.
   const Identity controller = test::vl2_identity("controller");
-  CertificateOfMembership other = CertificateOfMembership::issue(1, 100, 0x1122334455000001ULL, member);
+  CertificateOfMembership other =
+      CertificateOfMembership::issue(1, 100, 0x1122334455000001ULL, member);
   ASSERT_TRUE(other.sign(controller));
   EXPECT_FALSE(other.verify(controller));
 }

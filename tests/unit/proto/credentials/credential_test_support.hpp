@@ -2,9 +2,9 @@
 // The vl2 vector identities (with secrets) and constants the credential
 // tests share.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "proto/identity.hpp"

@@ -9,9 +9,7 @@ namespace {
 
 using test::hex;
 
-Bytes written(const NetworkCredentials& c) {
-  return test::written(write_network_credentials, c);
-}
+Bytes written(const NetworkCredentials& c) { return test::written(write_network_credentials, c); }
 
 TEST(NetworkCredentials, FullPayloadFromUpstream) {
   const auto& v = test::credential_vectors();

@@ -74,7 +74,8 @@ TEST(Tag, MalformedInput) {
   ASSERT_TRUE(with_extra);
   EXPECT_EQ(with_extra->serialize(), bytes);
   test::run_garbage(parse, [](ByteWriter& w, const Tag& t) { t.write(w); });
-  test::run_mutations(parse, [](ByteWriter& w, const Tag& t) { t.write(w); }, bytes);
+  test::run_mutations(
+      parse, [](ByteWriter& w, const Tag& t) { t.write(w); }, bytes);
 }
 
 }  // namespace
