@@ -11,12 +11,12 @@
 #include <string>
 #include <utility>
 
+#include "controller/json_fields.hpp"
 #include "proto/hex.hpp"
 
 namespace zt::controller {
 namespace {
 
-using json = nlohmann::json;
 using namespace rule_type;
 
 constexpr std::pair<std::uint8_t, const char*> kTypeNames[] = {
@@ -67,58 +67,6 @@ std::optional<std::uint8_t> type_from_name(const std::string& name) {
     if (name == n) return t;
   return std::nullopt;
 }
-
-// A missing member reads as null, as upstream's operator[] makes it.
-const json& member(const json& object, const char* key) {
-  static const json null_value;
-  auto it = object.find(key);
-  return it == object.end() ? null_value : *it;
-}
-
-// Upstream's OSUtils::jsonString: strings as they are, numbers in decimal.
-std::uint64_t from_double(double d);
-
-std::string json_string(const json& v, const char* fallback) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
-  if (v.is_number_integer()) return std::to_string(static_cast<std::uint64_t>(v.get<std::int64_t>()));
-  if (v.is_number_float()) return std::to_string(from_double(v.get<double>()));
-  if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
-  return fallback;
-}
-
-// A JSON float as C++'s conversion would give it, without its undefined cases.
-std::uint64_t from_double(double d) {
-  if (!(d == d)) return 0;  // NaN
-  if (d <= -9.2e18) return static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min());
-  if (d < 0) return static_cast<std::uint64_t>(static_cast<std::int64_t>(d));
-  if (d >= 1.8e19) return std::numeric_limits<std::uint64_t>::max();
-  return static_cast<std::uint64_t>(d);
-}
-
-// Upstream's OSUtils::jsonInt: numbers, decimal strings (strtoull), booleans.
-std::uint64_t json_uint(const json& v, std::uint64_t fallback) {
-  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-  if (v.is_number_integer()) return static_cast<std::uint64_t>(v.get<std::int64_t>());
-  if (v.is_number_float()) return from_double(v.get<double>());
-  if (v.is_string()) return std::strtoull(v.get_ref<const std::string&>().c_str(), nullptr, 10);
-  if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
-  return fallback;
-}
-
-// Upstream's OSUtils::jsonBool.
-bool json_bool(const json& v, bool fallback) {
-  if (v.is_boolean()) return v.get<bool>();
-  if (v.is_number()) return json_uint(v, 0) > 0;
-  if (v.is_string()) {
-    const auto& s = v.get_ref<const std::string&>();
-    return !s.empty() && (s[0] == 't' || s[0] == 'T' || s[0] == '1');
-  }
-  return fallback;
-}
-
-// Upstream's Utils::hexStrToU64 (strtoull base 16: "0x" allowed, stops at junk).
-std::uint64_t hex_u64(const std::string& s) { return std::strtoull(s.c_str(), nullptr, 16); }
 
 std::uint64_t json_address(const json& v) { return hex_u64(json_string(v, "0")) & 0xffffffffffULL; }
 
@@ -226,13 +174,13 @@ bool render_match(const Rule& rule, json& r) {
 
 RuleValue parse_value(std::uint8_t type, const json& r, bool& ok) {
   RuleValue value = rule_value_for(type);
-  auto u = [&r](const char* key, std::uint64_t fallback = 0) { return json_uint(member(r, key), fallback); };
+  auto u = [&r](const char* key, std::uint64_t fallback = 0) { return json_uint(field(r, key), fallback); };
   if (auto* v = std::get_if<RuleForward>(&value)) {
-    v->address = json_address(member(r, "address"));
+    v->address = json_address(field(r, "address"));
     v->flags = static_cast<std::uint32_t>(u("flags"));
     if (type != kActionRedirect) v->length = static_cast<std::uint16_t>(u("length"));
   } else if (auto* v = std::get_if<RuleZeroTierAddress>(&value)) {
-    v->address = Address(json_address(member(r, "zt")));
+    v->address = Address(json_address(field(r, "zt")));
   } else if (auto* v = std::get_if<RuleVlanId>(&value)) {
     v->id = static_cast<std::uint16_t>(u("vlanId"));
   } else if (auto* v = std::get_if<RuleVlanPcp>(&value)) {
@@ -240,11 +188,11 @@ RuleValue parse_value(std::uint8_t type, const json& r, bool& ok) {
   } else if (auto* v = std::get_if<RuleVlanDei>(&value)) {
     v->dei = static_cast<std::uint8_t>(u("vlanDei"));
   } else if (auto* v = std::get_if<RuleMac>(&value)) {
-    v->mac = json_mac(member(r, "mac"));
+    v->mac = json_mac(field(r, "mac"));
   } else if (std::holds_alternative<RuleIpv4>(value)) {
-    value = json_network<RuleIpv4>(member(r, "ip"), "0.0.0.0", AF_INET, 32);
+    value = json_network<RuleIpv4>(field(r, "ip"), "0.0.0.0", AF_INET, 32);
   } else if (std::holds_alternative<RuleIpv6>(value)) {
-    value = json_network<RuleIpv6>(member(r, "ip"), "::0", AF_INET6, 128);
+    value = json_network<RuleIpv6>(field(r, "ip"), "::0", AF_INET6, 128);
   } else if (auto* v = std::get_if<RuleIpTos>(&value)) {
     v->mask = static_cast<std::uint8_t>(u("mask"));
     v->start = static_cast<std::uint8_t>(u("start"));
@@ -255,7 +203,7 @@ RuleValue parse_value(std::uint8_t type, const json& r, bool& ok) {
     v->ether_type = static_cast<std::uint16_t>(u("etherType"));
   } else if (auto* v = std::get_if<RuleIcmp>(&value)) {
     v->type = static_cast<std::uint8_t>(u("icmpType"));
-    if (!member(r, "icmpCode").is_null()) {
+    if (!field(r, "icmpCode").is_null()) {
       v->code = static_cast<std::uint8_t>(u("icmpCode"));
       v->flags = RuleIcmp::kMatchCode;
     }
@@ -300,12 +248,12 @@ std::optional<json> rule_to_json(const Rule& rule) {
 
 std::optional<Rule> rule_from_json(const json& object) {
   if (!object.is_object()) return std::nullopt;
-  const auto type = type_from_name(json_string(member(object, "type"), ""));
+  const auto type = type_from_name(json_string(field(object, "type"), ""));
   // INTEGER_RANGE: upstream renders it but its parser never sets the type.
   if (!type || *type == kMatchIntegerRange) return std::nullopt;
   bool ok = true;
-  Rule rule = Rule::make(*type, parse_value(*type, object, ok), json_bool(member(object, "not"), false),
-                         json_bool(member(object, "or"), false));
+  Rule rule = Rule::make(*type, parse_value(*type, object, ok), json_bool(field(object, "not"), false),
+                         json_bool(field(object, "or"), false));
   if (!ok) return std::nullopt;
   return rule;
 }
