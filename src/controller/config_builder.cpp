@@ -24,12 +24,14 @@ void set_remote_trace(const json& network, const json& member, NetworkConfig& nc
   const std::string own = json_string(field(member, "remoteTraceTarget"), "");
   if (own.size() == 10) {
     nc.remote_trace_target = Address(hex_u64(own));
-    nc.remote_trace_level = static_cast<std::uint32_t>(json_uint(field(member, "remoteTraceLevel"), 0));
+    nc.remote_trace_level =
+        static_cast<std::uint32_t>(json_uint(field(member, "remoteTraceLevel"), 0));
     return;
   }
   const std::string shared = json_string(field(network, "remoteTraceTarget"), "");
   nc.remote_trace_target = shared.size() == 10 ? Address(hex_u64(shared)) : Address();
-  nc.remote_trace_level = static_cast<std::uint32_t>(json_uint(field(network, "remoteTraceLevel"), 0));
+  nc.remote_trace_level =
+      static_cast<std::uint32_t>(json_uint(field(network, "remoteTraceLevel"), 0));
 }
 
 void add_specialist(NetworkConfig& nc, Address address, std::uint64_t role) {
@@ -38,7 +40,8 @@ void add_specialist(NetworkConfig& nc, Address address, std::uint64_t role) {
       s |= role;
       return;
     }
-  if (nc.specialists.size() < kMaxNetworkSpecialists) nc.specialists.push_back(address.value() | role);
+  if (nc.specialists.size() < kMaxNetworkSpecialists)
+    nc.specialists.push_back(address.value() | role);
 }
 
 // Capabilities the member holds, in the order of its list; a new member is
@@ -83,7 +86,8 @@ void issue_tags(const Identity& signer, const json& network, json& member, const
   if (held.is_array())
     for (const json& t : held)
       if (t.is_array() && t.size() == 2)
-        values[static_cast<std::uint32_t>(json_uint(t[0], 0))] = static_cast<std::uint32_t>(json_uint(t[1], 0));
+        values[static_cast<std::uint32_t>(json_uint(t[0], 0))] =
+            static_cast<std::uint32_t>(json_uint(t[1], 0));
   if (const json& tags = field(network, "tags"); tags.is_array()) {
     for (const json& t : tags) {
       if (!t.is_object()) continue;
@@ -115,8 +119,9 @@ void add_routes(const json& network, NetworkConfig& nc) {
     if (!target.is_string()) continue;
     const InetAddress t = inet_from_text(target.get_ref<const std::string&>());
     const json& via_text = field(route, "via");
-    const InetAddress via =
-        via_text.is_string() ? inet_from_text(via_text.get_ref<const std::string&>()) : InetAddress();
+    const InetAddress via = via_text.is_string()
+                                ? inet_from_text(via_text.get_ref<const std::string&>())
+                                : InetAddress();
     if (t.is_nil()) continue;
     nc.routes.push_back({t, via.family() == t.family() ? via : InetAddress(), 0, 0});
   }
@@ -197,7 +202,8 @@ void assign_ips(const json& network, json& member, const NetworkSummary& summary
 void set_dns(const json& network, NetworkConfig& nc) {
   const json& dns = field(network, "dns");
   if (!dns.is_object()) return;
-  nc.dns.domain = c_string(json_string(field(dns, "domain"), ""), NetworkConfig::Dns::kDomainFieldSize - 1);
+  nc.dns.domain =
+      c_string(json_string(field(dns, "domain"), ""), NetworkConfig::Dns::kDomainFieldSize - 1);
   const json& servers = field(dns, "servers");
   if (!servers.is_array()) return;
   for (std::size_t i = 0; i < servers.size() && i < kMaxDnsServers; ++i)
@@ -210,13 +216,15 @@ std::uint64_t credential_time_max_delta(const json& network) {
   std::int64_t ctmd = static_cast<std::int64_t>(kDefaultCredentialTimeMaxDelta);
   if (const json& v = field(network, "certificateTimeoutWindowSize"); v.is_number())
     ctmd = static_cast<std::int64_t>(json_uint(v, 0));
-  return static_cast<std::uint64_t>(std::clamp(ctmd, static_cast<std::int64_t>(kMinCredentialTimeMaxDelta),
-                                               static_cast<std::int64_t>(kMaxCredentialTimeMaxDelta)));
+  return static_cast<std::uint64_t>(
+      std::clamp(ctmd, static_cast<std::int64_t>(kMinCredentialTimeMaxDelta),
+                 static_cast<std::int64_t>(kMaxCredentialTimeMaxDelta)));
 }
 
 std::optional<NetworkConfig> build_network_config(const Identity& signer, const json& network,
                                                   json& member, const NetworkSummary& summary,
-                                                  const ConfigRequest& req, const RandomFn& random) {
+                                                  const ConfigRequest& req,
+                                                  const RandomFn& random) {
   if (!signer.has_private()) return std::nullopt;
   if (!member.is_object()) member = json::object();
   NetworkConfig nc;
@@ -229,8 +237,9 @@ std::optional<NetworkConfig> build_network_config(const Identity& signer, const 
   nc.issued_to = req.member.address();
   if (json_bool(field(network, "enableBroadcast"), true)) nc.flags |= kNetworkFlagEnableBroadcast;
   nc.name = c_string(json_string(field(network, "name"), ""), kMaxNetworkNameLength);
-  nc.mtu = std::clamp(static_cast<std::uint32_t>(json_uint(field(network, "mtu"), kDefaultNetworkMtu)),
-                      kMinNetworkMtu, kMaxNetworkMtu);
+  nc.mtu =
+      std::clamp(static_cast<std::uint32_t>(json_uint(field(network, "mtu"), kDefaultNetworkMtu)),
+                 kMinNetworkMtu, kMaxNetworkMtu);
   nc.multicast_limit = static_cast<std::uint32_t>(json_uint(field(network, "multicastLimit"), 32));
   // The file database has no SSO backend: version 0 without a URL.
   nc.sso_enabled = json_bool(field(network, "ssoEnabled"), false);

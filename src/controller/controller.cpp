@@ -30,9 +30,10 @@ Controller::Controller(Identity signer, Store store, RandomFn random)
 Controller::Controller(Identity signer, Store store)
     : Controller(std::move(signer), std::move(store), [] { return crypto::secure_random_u64(); }) {}
 
-void Controller::request(std::int64_t now, NetworkControllerSender& sender, std::uint64_t network_id,
-                         const Identity& member, std::uint64_t request_packet_id,
-                         const InetAddress& physical, std::span<const std::uint8_t> metadata) {
+void Controller::request(std::int64_t now, NetworkControllerSender& sender,
+                         std::uint64_t network_id, const Identity& member,
+                         std::uint64_t request_packet_id, const InetAddress& physical,
+                         std::span<const std::uint8_t> metadata) {
   if (!signer_.has_private() || network_controller(network_id) != address()) return;
   sender_ = &sender;
   prune(now);
@@ -56,11 +57,13 @@ void Controller::serve(std::int64_t now, NetworkControllerSender& sender, std::u
   // Errors answer a request; a push has nobody to answer, except this node
   // itself, whose network must learn it was refused.
   auto refuse = [&](ErrorCode code, std::span<const std::uint8_t> auth_info = {}) {
-    if (genuine || addr == address()) sender.send_error(now, nwid, addr, packet_id, code, auth_info);
+    if (genuine || addr == address())
+      sender.send_error(now, nwid, addr, packet_id, code, auth_info);
   };
 
   const json* network = store_.network(nwid);
-  if (!network || !network->is_object() || network->empty()) return refuse(ErrorCode::kObjectNotFound);
+  if (!network || !network->is_object() || network->empty())
+    return refuse(ErrorCode::kObjectNotFound);
   const json* stored = store_.member(nwid, addr);
   const bool new_member = !stored || !stored->is_object() || stored->empty();
   json member = stored ? *stored : json();
@@ -104,7 +107,8 @@ void Controller::serve(std::int64_t now, NetworkControllerSender& sender, std::u
 
   // The file database has no SSO provider: a network that requires SSO
   // turns away members whose authentication has expired, with no URL.
-  if (json_bool(field(*network, "ssoEnabled"), false) && !json_bool(field(member, "ssoExempt"), false) &&
+  if (json_bool(field(*network, "ssoEnabled"), false) &&
+      !json_bool(field(member, "ssoExempt"), false) &&
       static_cast<std::int64_t>(json_uint(field(member, "authenticationExpiryTime"), 0)) <= now) {
     DictionaryWriter auth_info(kAuthInfoDictCapacity);
     auth_info.add_u64(kAuthInfoVersion, 0);
@@ -182,7 +186,8 @@ std::optional<json> Controller::set_member(std::int64_t now, std::uint64_t nwid,
   const json* existing = store_.member(nwid, id);
   json record = member_from_post(existing ? *existing : json(), body, nwid, id, now);
   if (std::optional<json> old = store_.save_member(record)) {
-    if (json_bool(field(*old, "authorized"), false) && !json_bool(field(record, "authorized"), false))
+    if (json_bool(field(*old, "authorized"), false) &&
+        !json_bool(field(record, "authorized"), false))
       revoke(now, nwid, id);
     push_to_member(now, nwid, id);
   }
@@ -204,8 +209,10 @@ bool Controller::authorized_recently(std::int64_t now, std::uint64_t nwid, Addre
 std::vector<Controller::OnlineMember> Controller::online_members(std::int64_t now,
                                                                  std::uint64_t nwid) const {
   std::vector<OnlineMember> out;
-  for (auto it = status_.lower_bound({nwid, Address()}); it != status_.end() && it->first.first == nwid; ++it)
-    if (it->second.online(now)) out.push_back({it->first.second, it->second.physical, *it->second.last_request});
+  for (auto it = status_.lower_bound({nwid, Address()});
+       it != status_.end() && it->first.first == nwid; ++it)
+    if (it->second.online(now))
+      out.push_back({it->first.second, it->second.physical, *it->second.last_request});
   return out;
 }
 
@@ -235,7 +242,8 @@ void Controller::revoke(std::int64_t now, std::uint64_t nwid, Address member) {
   rev.target = member;
   rev.credential_type = CredentialType::kCom;
   if (!rev.sign(signer_)) return;
-  for (const OnlineMember& m : online_members(now, nwid)) sender_->send_revocation(now, m.address, rev);
+  for (const OnlineMember& m : online_members(now, nwid))
+    sender_->send_revocation(now, m.address, rev);
 }
 
 // Entries that can no longer matter: not online, not authorized recently

@@ -51,8 +51,8 @@ class Controller final : public NetworkController {
   // NetworkController. Remembers `sender` for later pushes: the engine's
   // sender lives as long as the node that calls this.
   void request(std::int64_t now, NetworkControllerSender& sender, std::uint64_t network_id,
-               const Identity& member, std::uint64_t request_packet_id,
-               const InetAddress& physical, std::span<const std::uint8_t> metadata) override;
+               const Identity& member, std::uint64_t request_packet_id, const InetAddress& physical,
+               std::span<const std::uint8_t> metadata) override;
 
   // API operations. Each returns the record as the API shows it.
   // A random id this controller serves that names no network yet.
@@ -85,7 +85,9 @@ class Controller final : public NetworkController {
     std::optional<Identity> identity;
     Bytes metadata;
     std::optional<std::int64_t> authorized_at;
-    bool online(std::int64_t now) const { return last_request && now - *last_request < kOnlineWindowMs; }
+    bool online(std::int64_t now) const {
+      return last_request && now - *last_request < kOnlineWindowMs;
+    }
   };
   using StatusKey = std::pair<std::uint64_t, Address>;
 

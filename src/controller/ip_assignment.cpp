@@ -7,7 +7,8 @@ namespace {
 
 std::uint32_t ipv4_value(const InetAddress& a) {
   const std::uint8_t* p = a.ip();
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         p[3];
 }
 
 InetAddress ipv4_from(std::uint32_t v, std::uint16_t port) {
@@ -32,7 +33,8 @@ InetAddress ipv6_from(std::uint64_t high, std::uint64_t low) {
 }
 
 bool assigned_to_member(const json& assignments, const std::string& ip) {
-  return assignments.is_array() && std::find(assignments.begin(), assignments.end(), ip) != assignments.end();
+  return assignments.is_array() &&
+         std::find(assignments.begin(), assignments.end(), ip) != assignments.end();
 }
 
 }  // namespace

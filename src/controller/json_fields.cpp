@@ -74,7 +74,9 @@ InetAddress inet_from_text(std::string_view text) {
   return InetAddress();
 }
 
-std::string inet_ip_text(const InetAddress& a) { return a.is_nil() ? std::string() : a.ip_string(); }
+std::string inet_ip_text(const InetAddress& a) {
+  return a.is_nil() ? std::string() : a.ip_string();
+}
 
 std::string inet_text(const InetAddress& a) { return a.is_nil() ? std::string() : a.to_string(); }
 
@@ -88,8 +90,10 @@ std::size_t nesting_depth(std::string_view text, std::size_t limit) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
@@ -113,6 +117,8 @@ std::optional<json> parse_json(std::string_view text) {
   return v;
 }
 
-std::string dump_json(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump_json(const json& v) {
+  return v.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 }  // namespace zt::controller

@@ -5,11 +5,10 @@
 // numbers or "true"/"1" strings. Plus bounded parsing and safe dumping.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "proto/inet_address.hpp"
 

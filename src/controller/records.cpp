@@ -68,8 +68,9 @@ json routes(const json& array) {
     if (!target.is_string()) continue;
     const InetAddress t = inet_from_text(target.get_ref<const std::string&>());
     const json& via_text = field(route, "via");
-    const InetAddress via =
-        via_text.is_string() ? inet_from_text(via_text.get_ref<const std::string&>()) : InetAddress();
+    const InetAddress via = via_text.is_string()
+                                ? inet_from_text(via_text.get_ref<const std::string&>())
+                                : InetAddress();
     if (!netmask_bits_valid(t)) continue;
     out.push_back({{"target", inet_text(t)},
                    {"via", via.family() == t.family() ? json(inet_ip_text(via)) : json(nullptr)}});
@@ -82,7 +83,8 @@ json routes(const json& array) {
 json ip_assignment_pools(const json& array) {
   json out = json::array();
   for (const json& pool : array) {
-    if (!pool.is_object() || !pool.contains("ipRangeStart") || !pool.contains("ipRangeEnd")) continue;
+    if (!pool.is_object() || !pool.contains("ipRangeStart") || !pool.contains("ipRangeEnd"))
+      continue;
     const InetAddress start = inet_from_text(json_string(pool["ipRangeStart"], ""));
     const InetAddress end = inet_from_text(json_string(pool["ipRangeEnd"], ""));
     if (start.is_nil() || start.family() != end.family()) continue;
@@ -109,7 +111,8 @@ json capabilities(const json& array) {
     if (!cap.is_object()) continue;
     const std::uint64_t id = json_uint(field(cap, "id"), 0);
     json rules = normalize_rules_json(field(cap, "rules")).value_or(json::array());
-    by_id[id] = {{"id", id}, {"default", json_bool(field(cap, "default"), false)},
+    by_id[id] = {{"id", id},
+                 {"default", json_bool(field(cap, "default"), false)},
                  {"rules", std::move(rules)}};
   }
   json out = json::array();
@@ -236,8 +239,8 @@ void init_member(json& member, std::int64_t now) {
 }
 
 void clean_network(json& network) {
-  for (const char* key : {"clock", "authorizedMemberCount", "activeMemberCount", "totalMemberCount",
-                          "lastModified"})
+  for (const char* key :
+       {"clock", "authorizedMemberCount", "activeMemberCount", "totalMemberCount", "lastModified"})
     network.erase(key);
 }
 
@@ -254,15 +257,18 @@ json network_from_post(const json& existing, const json& body, std::uint64_t nwi
   const json& b = body.is_object() ? body : json::object();
   if (b.contains("name")) network["name"] = json_string(b["name"], "");
   if (b.contains("private")) network["private"] = json_bool(b["private"], true);
-  if (b.contains("enableBroadcast")) network["enableBroadcast"] = json_bool(b["enableBroadcast"], false);
+  if (b.contains("enableBroadcast"))
+    network["enableBroadcast"] = json_bool(b["enableBroadcast"], false);
   if (b.contains("multicastLimit")) network["multicastLimit"] = json_uint(b["multicastLimit"], 32);
   if (b.contains("mtu")) {
     // Upstream narrows to unsigned int before clamping.
     const auto mtu = static_cast<std::uint32_t>(json_uint(b["mtu"], kDefaultNetworkMtu));
     network["mtu"] = std::clamp(mtu, kMinNetworkMtu, kMaxNetworkMtu);
   }
-  if (b.contains("remoteTraceTarget")) network["remoteTraceTarget"] = trace_target(b["remoteTraceTarget"]);
-  if (b.contains("remoteTraceLevel")) network["remoteTraceLevel"] = json_uint(b["remoteTraceLevel"], 0);
+  if (b.contains("remoteTraceTarget"))
+    network["remoteTraceTarget"] = trace_target(b["remoteTraceTarget"]);
+  if (b.contains("remoteTraceLevel"))
+    network["remoteTraceLevel"] = json_uint(b["remoteTraceLevel"], 0);
   if (b.contains("v4AssignMode")) network["v4AssignMode"] = v4_assign_mode(b["v4AssignMode"]);
   if (b.contains("v6AssignMode")) network["v6AssignMode"] = v6_assign_mode(b["v6AssignMode"]);
   if (b.contains("routes") && b["routes"].is_array()) network["routes"] = routes(b["routes"]);
@@ -287,14 +293,17 @@ json member_from_post(const json& existing, const json& body, std::uint64_t nwid
   init_member(member, now);
   const json& b = body.is_object() ? body : json::object();
   if (b.contains("activeBridge")) member["activeBridge"] = json_bool(b["activeBridge"], false);
-  if (b.contains("noAutoAssignIps")) member["noAutoAssignIps"] = json_bool(b["noAutoAssignIps"], false);
+  if (b.contains("noAutoAssignIps"))
+    member["noAutoAssignIps"] = json_bool(b["noAutoAssignIps"], false);
   if (b.contains("authenticationExpiryTime"))
     member["authenticationExpiryTime"] = json_uint(b["authenticationExpiryTime"], 0);
   if (b.contains("authenticationURL"))  // stripped again by clean_member, as upstream does
     member["authenticationURL"] = json_string(b["authenticationURL"], "");
   if (b.contains("name")) member["name"] = json_string(b["name"], "");
-  if (b.contains("remoteTraceTarget")) member["remoteTraceTarget"] = trace_target(b["remoteTraceTarget"]);
-  if (b.contains("remoteTraceLevel")) member["remoteTraceLevel"] = json_uint(b["remoteTraceLevel"], 0);
+  if (b.contains("remoteTraceTarget"))
+    member["remoteTraceTarget"] = trace_target(b["remoteTraceTarget"]);
+  if (b.contains("remoteTraceLevel"))
+    member["remoteTraceLevel"] = json_uint(b["remoteTraceLevel"], 0);
   if (b.contains("authorized")) {
     const bool authorized = json_bool(b["authorized"], false);
     if (authorized != json_bool(member["authorized"], false)) {

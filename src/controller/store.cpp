@@ -78,7 +78,8 @@ void Store::load_all() {
     std::optional<std::uint64_t> nwid;
     if (record && id.is_string()) nwid = network_id_from_string(id.get_ref<const std::string&>());
     if (!record || !nwid || *nwid == 0) {
-      log("controller: skipping " + file.string() + ": " + (record ? "no 16-hex-digit \"id\"" : why));
+      log("controller: skipping " + file.string() + ": " +
+          (record ? "no 16-hex-digit \"id\"" : why));
       continue;
     }
     Network& network = networks_[*nwid];
@@ -221,8 +222,8 @@ fs::path Store::member_file(std::uint64_t nwid, Address id) const {
 void Store::write(const fs::path& file, const json& record) {
   const std::string text = dump_json(record);
   std::string why;
-  if (!io::write_file_atomic(file, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()},
-                             kFileMode, &why))
+  if (!io::write_file_atomic(
+          file, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, kFileMode, &why))
     log("controller: cannot write " + file.string() + ": " + why);
 }
 

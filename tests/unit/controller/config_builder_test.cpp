@@ -24,18 +24,18 @@ std::uint64_t no_random() {
 
 // The records that describe network_config.desc.
 json golden_network() {
-  json n = network_from_post(
-      json(),
-      {{"name", "golden-net"},
-       {"private", true},
-       {"mtu", 2800},
-       {"multicastLimit", 32},
-       {"routes",
-        {{{"target", "10.147.17.0/24"}, {"via", nullptr}},
-         {{"target", "192.168.100.0/24"}, {"via", "10.147.17.1"}}}},
-       {"v6AssignMode", "rfc4193,6plane"},
-       {"dns", {{"domain", "golden.example"}, {"servers", {"10.147.17.1"}}}}},
-      kVectorNwid, kVectorTs);
+  json n =
+      network_from_post(json(),
+                        {{"name", "golden-net"},
+                         {"private", true},
+                         {"mtu", 2800},
+                         {"multicastLimit", 32},
+                         {"routes",
+                          {{{"target", "10.147.17.0/24"}, {"via", nullptr}},
+                           {{"target", "192.168.100.0/24"}, {"via", "10.147.17.1"}}}},
+                         {"v6AssignMode", "rfc4193,6plane"},
+                         {"dns", {{"domain", "golden.example"}, {"servers", {"10.147.17.1"}}}}},
+                        kVectorNwid, kVectorTs);
   n["revision"] = 5;
   return n;
 }
@@ -58,7 +58,8 @@ Built build(const json& network, json member, const NetworkSummary& summary = {}
   req.member = test::vl2_identity("memberA").public_only();
   req.new_member = new_member;
   req.rules_engine_revision = revr;
-  auto config = build_network_config(test::vl2_identity("controller"), network, member, summary, req, random);
+  auto config =
+      build_network_config(test::vl2_identity("controller"), network, member, summary, req, random);
   return {std::move(config), std::move(member)};
 }
 
@@ -89,7 +90,8 @@ TEST(ConfigBuilder, OnlyRoutedAssignmentsAreSentWithTheMostSpecificMask) {
   EXPECT_FALSE(b.config->has_flag(kNetworkFlagEnableNdpEmulation));
   ASSERT_EQ(b.config->certificates_of_ownership.size(), 1u);
   EXPECT_TRUE(b.config->certificates_of_ownership[0].owns(*InetAddress::from_string("fd00::5")));
-  EXPECT_FALSE(b.config->certificates_of_ownership[0].owns(*InetAddress::from_string("192.168.1.1")));
+  EXPECT_FALSE(
+      b.config->certificates_of_ownership[0].owns(*InetAddress::from_string("192.168.1.1")));
 }
 
 TEST(ConfigBuilder, PoolAllocationIsAppendedToTheMember) {
@@ -145,13 +147,16 @@ TEST(ConfigBuilder, PublicNetworkFlagsNameAndLimits) {
 
 TEST(ConfigBuilder, RulesFollowTheRulesEngineRevision) {
   json network = golden_network();
-  network["rules"] = {{{"type", "MATCH_ETHERTYPE"}, {"etherType", 2048}, {"not", true}, {"or", false}},
-                      {{"type", "ACTION_DROP"}},
-                      {{"type", "BOGUS"}},
-                      {{"type", "ACTION_ACCEPT"}}};
+  network["rules"] = {
+      {{"type", "MATCH_ETHERTYPE"}, {"etherType", 2048}, {"not", true}, {"or", false}},
+      {{"type", "ACTION_DROP"}},
+      {{"type", "BOGUS"}},
+      {{"type", "ACTION_ACCEPT"}}};
   const json member = golden_member(test::vl2_identity("memberA"));
   EXPECT_EQ(to_hex(build(network, member, {}, 0).config->rules), "0100");
-  EXPECT_EQ(to_hex(build(network, member, {}, 1).config->rules), "a50208000000" "0100");
+  EXPECT_EQ(to_hex(build(network, member, {}, 1).config->rules),
+            "a50208000000"
+            "0100");
 }
 
 TEST(ConfigBuilder, CapabilitiesAndTagsAreSignedForTheMember) {
@@ -159,7 +164,8 @@ TEST(ConfigBuilder, CapabilitiesAndTagsAreSignedForTheMember) {
   json network = golden_network();
   network["capabilities"] = {{{"id", 7}, {"default", true}, {"rules", {{{"type", "ACTION_DROP"}}}}},
                              {{"id", 3}, {"default", false}, {"rules", json::array()}}};
-  network["tags"] = {{{"id", 20}, {"default", 4}}, {{"id", 10}, {"default", nullptr}},
+  network["tags"] = {{{"id", 20}, {"default", 4}},
+                     {{"id", 10}, {"default", nullptr}},
                      {{"id", 5}, {"default", 1}}};
   json member = golden_member(test::vl2_identity("memberA"));
   member["tags"] = {{5, 99}};
@@ -223,8 +229,8 @@ TEST(ConfigBuilder, NoConfigWithoutTheSigningKey) {
   req.network_id = kVectorNwid;
   req.member = test::vl2_identity("memberA");
   json member = golden_member(req.member);
-  EXPECT_FALSE(build_network_config(test::vl2_identity("controller").public_only(), golden_network(),
-                                    member, {}, req, no_random));
+  EXPECT_FALSE(build_network_config(test::vl2_identity("controller").public_only(),
+                                    golden_network(), member, {}, req, no_random));
 }
 
 }  // namespace

@@ -44,8 +44,8 @@ class RecordingSender : public NetworkControllerSender {
                    const NetworkConfig& config) override {
     configs.push_back({nwid, to, packet_id, config});
   }
-  void send_error(std::int64_t, std::uint64_t nwid, Address to, std::uint64_t packet_id, ErrorCode code,
-                  std::span<const std::uint8_t> auth_info) override {
+  void send_error(std::int64_t, std::uint64_t nwid, Address to, std::uint64_t packet_id,
+                  ErrorCode code, std::span<const std::uint8_t> auth_info) override {
     errors.push_back({nwid, to, packet_id, code, Bytes(auth_info.begin(), auth_info.end())});
   }
   void send_revocation(std::int64_t, Address to, const Revocation& revocation) override {
@@ -152,8 +152,10 @@ TEST_F(ControllerTest, DeniedMemberIsRecordedThenServedOnceAuthorized) {
   EXPECT_EQ(m["vRev"], 1);
   EXPECT_EQ(m["vProto"], 12);
   EXPECT_EQ(m["lastAuthorizedCredentialType"], "api");
-  EXPECT_TRUE(controller_->authorized_recently(kVectorTs + 1001 + 179999, kVectorNwid, a_.address()));
-  EXPECT_FALSE(controller_->authorized_recently(kVectorTs + 1001 + 180000, kVectorNwid, a_.address()));
+  EXPECT_TRUE(
+      controller_->authorized_recently(kVectorTs + 1001 + 179999, kVectorNwid, a_.address()));
+  EXPECT_FALSE(
+      controller_->authorized_recently(kVectorTs + 1001 + 180000, kVectorNwid, a_.address()));
   EXPECT_FALSE(controller_->authorized_recently(kVectorTs, kVectorNwid, b_.address()));
 }
 
@@ -190,7 +192,8 @@ TEST_F(ControllerTest, PublicNetworkAuthorizesAnyone) {
 }
 
 TEST_F(ControllerTest, JoinTokensAuthorizeUntilTheyExpire) {
-  make_network({{"authTokens", {{"forever", 0}, {"later", kVectorTs + 10000}, {"gone", kVectorTs - 1}}}});
+  make_network(
+      {{"authTokens", {{"forever", 0}, {"later", kVectorTs + 10000}, {"gone", kVectorTs - 1}}}});
   ask(kVectorTs, a_, kVectorNwid, 1, metadata("token:gone"));
   ask(kVectorTs, b_, kVectorNwid, 2, metadata("token:nosuch"));
   ASSERT_EQ(sender_.errors.size(), 2u);

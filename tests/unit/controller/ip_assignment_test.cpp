@@ -54,8 +54,9 @@ TEST(IpAssignment, Ipv4CandidatesStartAtTheMemberAddress) {
   // 0x62cd6fda mod 253 = 235: the first candidate is start + 235.
   EXPECT_EQ(allocate_ipv4(start, end, kMemberA, routes, {}, json::array()), ip("10.147.17.236/24"));
   // Taken by someone else, or already in the member's own list: the next one.
-  EXPECT_EQ(allocate_ipv4(start, end, kMemberA, routes, allocated({"10.147.17.236"}), json::array()),
-            ip("10.147.17.237/24"));
+  EXPECT_EQ(
+      allocate_ipv4(start, end, kMemberA, routes, allocated({"10.147.17.236"}), json::array()),
+      ip("10.147.17.237/24"));
   EXPECT_EQ(allocate_ipv4(start, end, kMemberA, routes, allocated({"10.147.17.237"}),
                           json::array({"10.147.17.236"})),
             ip("10.147.17.238/24"));
@@ -74,17 +75,19 @@ TEST(IpAssignment, Ipv4CandidatesStartAtTheMemberAddress) {
 TEST(IpAssignment, Ipv4SkipsDotTwoFiftyFiveAndUnroutedPools) {
   const std::vector<NetworkConfig::Route> routes = {on_link("10.0.0.0/8")};
   // This pool's first candidate for member A is 10.1.0.255.
-  EXPECT_EQ(allocate_ipv4(ip("10.0.255.174"), ip("10.1.1.173"), kMemberA, routes, {}, json::array()),
-            ip("10.1.1.0/8"));
-  EXPECT_FALSE(allocate_ipv4(ip("192.168.0.1"), ip("192.168.0.200"), kMemberA, routes, {}, json::array()));
+  EXPECT_EQ(
+      allocate_ipv4(ip("10.0.255.174"), ip("10.1.1.173"), kMemberA, routes, {}, json::array()),
+      ip("10.1.1.0/8"));
+  EXPECT_FALSE(
+      allocate_ipv4(ip("192.168.0.1"), ip("192.168.0.200"), kMemberA, routes, {}, json::array()));
   EXPECT_FALSE(allocate_ipv4(ip("10.0.0.9"), ip("10.0.0.1"), kMemberA, routes, {}, json::array()));
   EXPECT_FALSE(allocate_ipv4(ip("0.0.0.0"), ip("10.0.0.1"), kMemberA, routes, {}, json::array()));
   EXPECT_FALSE(allocate_ipv4(ip("fd00::1"), ip("fd00::9"), kMemberA, routes, {}, json::array()));
   // A one-address pool is tried once.
   EXPECT_EQ(allocate_ipv4(ip("10.9.9.9"), ip("10.9.9.9"), kMemberA, routes, {}, json::array()),
             ip("10.9.9.9/8"));
-  EXPECT_FALSE(allocate_ipv4(ip("10.9.9.9"), ip("10.9.9.9"), kMemberA, routes, allocated({"10.9.9.9"}),
-                             json::array()));
+  EXPECT_FALSE(allocate_ipv4(ip("10.9.9.9"), ip("10.9.9.9"), kMemberA, routes,
+                             allocated({"10.9.9.9"}), json::array()));
 }
 
 TEST(IpAssignment, Ipv4FirstMatchingRouteGivesTheBits) {
@@ -92,8 +95,9 @@ TEST(IpAssignment, Ipv4FirstMatchingRouteGivesTheBits) {
   // not the most specific one, and ignores via.
   const std::vector<NetworkConfig::Route> routes = {via("10.147.0.0/16", "10.147.17.1"),
                                                     on_link("10.147.17.0/24")};
-  EXPECT_EQ(allocate_ipv4(ip("10.147.17.1"), ip("10.147.17.254"), kMemberA, routes, {}, json::array()),
-            ip("10.147.17.236/16"));
+  EXPECT_EQ(
+      allocate_ipv4(ip("10.147.17.1"), ip("10.147.17.254"), kMemberA, routes, {}, json::array()),
+      ip("10.147.17.236/16"));
 }
 
 TEST(IpAssignment, Ipv6TriesTheMemberAddressThenRandomOnes) {
@@ -120,8 +124,8 @@ TEST(IpAssignment, Ipv6NeedsAnOnLinkRoute) {
     ++calls;
     return std::uint64_t{1};
   };
-  EXPECT_FALSE(allocate_ipv6(start, end, kMemberA, {{via("fd00::/64", "fd00::1")}}, {}, json::array(),
-                             random));
+  EXPECT_FALSE(allocate_ipv6(start, end, kMemberA, {{via("fd00::/64", "fd00::1")}}, {},
+                             json::array(), random));
   EXPECT_EQ(calls, 2 * 999);  // every later trial draws two numbers
   // A small range skips the member-address candidate.
   calls = 0;

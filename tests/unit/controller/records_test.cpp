@@ -92,23 +92,23 @@ TEST(Records, AssignModesAcceptTheLegacyStrings) {
 }
 
 TEST(Records, RoutesAndPoolsAreValidated) {
-  const json n = post_network(
-      {{"routes",
-        {{{"target", "10.147.17.0/24"}, {"via", nullptr}},
-         {{"target", "192.168.100.0/24"}, {"via", "10.147.17.1"}},
-         {{"target", "10.0.0.0/24"}, {"via", "fd00::1"}},  // other family: no via
-         {{"target", "10.0.0.0/33"}},                      // bad bits
-         {{"target", "fd00::/129"}},
-         {{"target", "nonsense"}},
-         {{"target", 5}},
-         "not an object",
-         {{"target", "fd00::/64"}, {"via", 7}}}},
-       {"ipAssignmentPools",
-        {{{"ipRangeStart", "10.147.17.1"}, {"ipRangeEnd", "10.147.17.254"}},
-         {{"ipRangeStart", "10.0.0.1"}, {"ipRangeEnd", "fd00::1"}},
-         {{"ipRangeStart", "fd00::1/64"}, {"ipRangeEnd", "fd00::ffff"}},
-         {{"ipRangeStart", "10.0.0.1"}},
-         {{"ipRangeStart", "x"}, {"ipRangeEnd", "y"}}}}});
+  const json n =
+      post_network({{"routes",
+                     {{{"target", "10.147.17.0/24"}, {"via", nullptr}},
+                      {{"target", "192.168.100.0/24"}, {"via", "10.147.17.1"}},
+                      {{"target", "10.0.0.0/24"}, {"via", "fd00::1"}},  // other family: no via
+                      {{"target", "10.0.0.0/33"}},                      // bad bits
+                      {{"target", "fd00::/129"}},
+                      {{"target", "nonsense"}},
+                      {{"target", 5}},
+                      "not an object",
+                      {{"target", "fd00::/64"}, {"via", 7}}}},
+                    {"ipAssignmentPools",
+                     {{{"ipRangeStart", "10.147.17.1"}, {"ipRangeEnd", "10.147.17.254"}},
+                      {{"ipRangeStart", "10.0.0.1"}, {"ipRangeEnd", "fd00::1"}},
+                      {{"ipRangeStart", "fd00::1/64"}, {"ipRangeEnd", "fd00::ffff"}},
+                      {{"ipRangeStart", "10.0.0.1"}},
+                      {{"ipRangeStart", "x"}, {"ipRangeEnd", "y"}}}}});
   EXPECT_EQ(dump_json(n["routes"]),
             R"([{"target":"10.147.17.0/24","via":null},)"
             R"({"target":"192.168.100.0/24","via":"10.147.17.1"},)"
@@ -144,8 +144,8 @@ TEST(Records, RulesCapabilitiesAndTagsAreNormalizedAndSorted) {
 }
 
 TEST(Records, AuthTokensKeepNonNegativeNumbersAndTheNullQuirk) {
-  EXPECT_EQ(dump_json(post_network({{"authTokens", {{"a", 0}, {"b", 123}, {"c", -1}, {"d", "5"}}}})
-                          ["authTokens"]),
+  EXPECT_EQ(dump_json(post_network(
+                {{"authTokens", {{"a", 0}, {"b", 123}, {"c", -1}, {"d", "5"}}}})["authTokens"]),
             R"({"a":0,"b":123})");
   // No entry qualifies: upstream's object was never created, so null.
   EXPECT_TRUE(post_network({{"authTokens", {{"c", -1}}}})["authTokens"].is_null());
@@ -153,7 +153,8 @@ TEST(Records, AuthTokensKeepNonNegativeNumbersAndTheNullQuirk) {
 }
 
 TEST(Records, DnsIsCopiedAsGiven) {
-  EXPECT_EQ(dump_json(post_network({{"dns", {{"domain", "example"}, {"servers", {"10.0.0.1", 5}}}}})["dns"]),
+  EXPECT_EQ(dump_json(post_network(
+                {{"dns", {{"domain", "example"}, {"servers", {"10.0.0.1", 5}}}}})["dns"]),
             R"({"domain":"example","servers":["10.0.0.1",5]})");
   EXPECT_EQ(dump_json(post_network({{"dns", {{"servers", "x"}}}})["dns"]), R"({"domain":null})");
   EXPECT_EQ(post_network({{"dns", "x"}})["dns"], json::array());
@@ -227,14 +228,15 @@ TEST(Records, AuthorizationChangesStampTimes) {
 }
 
 TEST(Records, MemberArraysAreNormalized) {
-  const json m = post_member({{"ipAssignments", {"10.147.17.5", "fd00::0001", "junk", 7, "10.0.0.9/24"}},
-                              {"tags", {{5, 1}, {"2", "7"}, {5, 9}, {1}, "x", {4294967297ULL, 1}}},
-                              {"capabilities", {9, "3", 9, true, nullptr}},
-                              {"activeBridge", "1"},
-                              {"noAutoAssignIps", 1},
-                              {"name", "laptop"},
-                              {"authenticationURL", "https://x"},
-                              {"authenticationExpiryTime", "12"}});
+  const json m =
+      post_member({{"ipAssignments", {"10.147.17.5", "fd00::0001", "junk", 7, "10.0.0.9/24"}},
+                   {"tags", {{5, 1}, {"2", "7"}, {5, 9}, {1}, "x", {4294967297ULL, 1}}},
+                   {"capabilities", {9, "3", 9, true, nullptr}},
+                   {"activeBridge", "1"},
+                   {"noAutoAssignIps", 1},
+                   {"name", "laptop"},
+                   {"authenticationURL", "https://x"},
+                   {"authenticationExpiryTime", "12"}});
   EXPECT_EQ(dump_json(m["ipAssignments"]), R"(["10.147.17.5","fd00::1","10.0.0.9"])");
   EXPECT_EQ(dump_json(m["tags"]), R"([[1,1],[2,7],[5,9]])");
   EXPECT_EQ(dump_json(m["capabilities"]), "[0,1,3,9]");

@@ -23,7 +23,8 @@ class StoreTest : public ::testing::Test {
   fs::path root() const { return dir_.path() / "controller.d"; }
   Store open() {
     std::string error;
-    auto store = Store::open(root(), [this](std::string_view line) { log_.emplace_back(line); }, &error);
+    auto store = Store::open(
+        root(), [this](std::string_view line) { log_.emplace_back(line); }, &error);
     EXPECT_TRUE(store) << error;
     return std::move(*store);
   }
@@ -77,12 +78,14 @@ TEST_F(StoreTest, FilesAreSingleLineJsonAndSurviveARestart) {
     EXPECT_EQ(m["revision"], 1);
   }
   const fs::path network_file = root() / "network" / "e08309ce1e000001.json";
-  const fs::path member_file = root() / "network" / "e08309ce1e000001" / "member" / "6362cd6fda.json";
+  const fs::path member_file =
+      root() / "network" / "e08309ce1e000001" / "member" / "6362cd6fda.json";
   const std::string text = read(network_file);
   EXPECT_EQ(text.find('\n'), std::string::npos);
   EXPECT_EQ(json::parse(text)["name"], "golden");
   EXPECT_EQ(json::parse(read(member_file))["authorized"], true);
-  EXPECT_EQ(fs::status(member_file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(member_file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
 
   Store again = open();
   EXPECT_EQ(again.network_ids(), std::vector<std::uint64_t>{kNwid});
@@ -106,7 +109,8 @@ TEST_F(StoreTest, DeletesRemoveFiles) {
   store.save_network(n);
   json m = member_from_post(json(), json::object(), kNwid, kMember, kNow);
   store.save_member(m);
-  const fs::path member_file = root() / "network" / "e08309ce1e000001" / "member" / "6362cd6fda.json";
+  const fs::path member_file =
+      root() / "network" / "e08309ce1e000001" / "member" / "6362cd6fda.json";
   ASSERT_TRUE(fs::exists(member_file));
 
   auto gone = store.erase_member(kNwid, kMember);
@@ -130,7 +134,8 @@ TEST_F(StoreTest, MalformedFilesAreSkippedWithALogLine) {
   write(net / "e08309ce1e000003.json", R"({"id":"short"})");
   write(net / "e08309ce1e000004.json", R"([1,2,3])");
   write(net / "e08309ce1e000005.json", std::string(100, '[') + std::string(100, ']'));
-  write(net / "toolong-name-e08309ce1e000006.json", R"({"id":"e08309ce1e000006"})");  // not 21 chars
+  write(net / "toolong-name-e08309ce1e000006.json",
+        R"({"id":"e08309ce1e000006"})");  // not 21 chars
   write(net / "e08309ce1e000001" / "member" / "6362cd6fda.json", R"({"id":"6362cd6fda"})");
   write(net / "e08309ce1e000001" / "member" / "c8b11f7020.json", R"({"id":12})");
   write(net / "e08309ce1e000001" / "member" / "readme.txt", "hello");
@@ -146,10 +151,11 @@ TEST_F(StoreTest, SummaryCollectsBridgesAndAddresses) {
   Store store = open();
   json n = network_from_post(json(), json::object(), kNwid, kNow);
   store.save_network(n);
-  json a = member_from_post(json(), {{"authorized", true}, {"ipAssignments", {"10.0.0.2", "fd00::2"}}},
-                            kNwid, Address(0x2222222222), kNow);
-  json b = member_from_post(json(), {{"activeBridge", true}, {"ipAssignments", {"10.0.0.1"}}}, kNwid,
-                            Address(0x1111111111), kNow);
+  json a =
+      member_from_post(json(), {{"authorized", true}, {"ipAssignments", {"10.0.0.2", "fd00::2"}}},
+                       kNwid, Address(0x2222222222), kNow);
+  json b = member_from_post(json(), {{"activeBridge", true}, {"ipAssignments", {"10.0.0.1"}}},
+                            kNwid, Address(0x1111111111), kNow);
   store.save_member(a);
   store.save_member(b);
   const NetworkSummary s = store.summary(kNwid);
