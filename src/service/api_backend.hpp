@@ -43,6 +43,18 @@ struct PingOutcome {
   std::string message;  // kRefused: why
 };
 
+// One request to the controller API (/controller..., controller.md §4).
+struct ControllerCall {
+  std::string method;  // GET, POST, PUT or DELETE
+  std::string path;    // without the query string
+  std::string body;
+};
+
+struct ControllerReply {
+  int status = 404;
+  std::string body = "{}";  // JSON
+};
+
 class ApiBackend {
  public:
   virtual ~ApiBackend() = default;
@@ -52,6 +64,9 @@ class ApiBackend {
   virtual std::optional<PeersSnapshot> peers(std::optional<Address> only) = 0;
   // Sends an ECHO and waits up to `timeout` for its reply, off the loop thread.
   virtual PingOutcome ping(Address to, std::chrono::milliseconds timeout) = 0;
+  // Serves a controller API request on the loop thread; nullopt when the
+  // loop did not answer in time.
+  virtual std::optional<ControllerReply> controller_api(const ControllerCall& call) = 0;
 };
 
 }  // namespace zt::service

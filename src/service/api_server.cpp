@@ -19,6 +19,9 @@ namespace zt::service {
 namespace {
 
 constexpr char kJson[] = "application/json";
+// The largest request body taken: a network with upstream's maximum of
+// 16384 rules is about 2 MiB of JSON.
+constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
 // How long start() waits for the listening thread to be up.
 constexpr auto kStartupWait = std::chrono::seconds(5);
 
@@ -83,6 +86,7 @@ struct ApiServer::Impl {
   void get_peers(httplib::Response& res);
   void get_peer(const std::string& text, httplib::Response& res);
   void post_ping(const httplib::Request& req, const std::string& text, httplib::Response& res);
+  void forward_to_controller(const httplib::Request& req, httplib::Response& res);
 
   std::string token_;
   ApiBackend& backend_;
@@ -92,6 +96,7 @@ struct ApiServer::Impl {
 };
 
 void ApiServer::Impl::install_routes() {
+  server_.set_payload_max_length(kMaxBodyBytes);
   // httplib's default adds SO_REUSEPORT, which would let a second service
   // share our port and take half our requests.
   server_.set_socket_options([](socket_t fd) {
@@ -121,6 +126,17 @@ void ApiServer::Impl::install_routes() {
   server_.Get(R"(/peer/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
     get_peer(req.matches[1], res);
   });
+  // The controller API answers for everything under its two roots,
+  // including its own 404s.
+  auto controller = [this](const httplib::Request& req, httplib::Response& res) {
+    forward_to_controller(req, res);
+  };
+  for (const char* pattern : {R"(/controller(/.*)?)", R"(/unstable/controller/.*)"}) {
+    server_.Get(pattern, controller);
+    server_.Post(pattern, controller);
+    server_.Put(pattern, controller);
+    server_.Delete(pattern, controller);
+  }
   server_.Post(R"(/ztsdk/ping/([^/]*))",
                [this](const httplib::Request& req, httplib::Response& res) {
                  post_ping(req, req.matches[1], res);
@@ -174,6 +190,19 @@ void ApiServer::Impl::post_ping(const httplib::Request& req, const std::string& 
     case PingOutcome::Kind::kUnavailable:
       return reply_unavailable(res);
   }
+}
+
+void ApiServer::Impl::forward_to_controller(const httplib::Request& req, httplib::Response& res) {
+  const std::optional<ControllerReply> reply =
+      backend_.controller_api({req.method, req.path, req.body});
+  if (!reply) return reply_unavailable(res);
+  res.status = reply->status;
+  // Upstream's ?jsonp=<fn> wraps the document in a call.
+  if (req.has_param("jsonp"))
+    res.set_content(req.get_param_value("jsonp") + "(" + reply->body + ");",
+                    "application/javascript");
+  else
+    res.set_content(reply->body, kJson);
 }
 
 std::unique_ptr<ApiServer> ApiServer::start(std::uint16_t port, std::string auth_token,

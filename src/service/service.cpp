@@ -2,6 +2,7 @@
 
 #include <cerrno>
 
+#include "controller/controller_http.hpp"
 #include "io/clock.hpp"
 #include "proto/hex.hpp"
 #include "service/api_documents.hpp"
@@ -60,6 +61,15 @@ std::unique_ptr<Service> Service::open(const ServiceOptions& options, std::strin
       gather_worlds(*s->home_, options.planet_file, options.moon_files, error);
   if (!worlds) return nullptr;
   for (const std::string& w : worlds->warnings) log_line("warning: " + w);
+
+  std::optional<controller::Store> store =
+      controller::Store::open(s->home_->path() / kControllerDir, log_line, &why);
+  if (!store) {
+    if (error) *error = "cannot open the controller's database: " + why;
+    return nullptr;
+  }
+  s->controller_ =
+      std::make_unique<controller::Controller>(s->home_->identity(), std::move(*store));
 
   s->host_ = std::make_unique<ServiceHost>(
       *s->home_, [raw = s.get()](const NodeEvent& e) { raw->on_node_event(e); });
@@ -216,6 +226,9 @@ void Service::log_startup(const ServiceOptions& options, const std::string& plan
   log_line(api_ ? "local API on http://127.0.0.1:" + std::to_string(api_->port())
                 : std::string("local API disabled"));
   log_line(std::string("loopback paths ") + (options.allow_loopback_paths ? "allowed" : "refused"));
+  log_line("controller for networks " + home_->identity().address().to_string() + "xxxxxx: " +
+           std::to_string(controller_->store().network_ids().size()) + " network(s) in " +
+           (home_->path() / kControllerDir).string());
 }
 
 std::optional<StatusSnapshot> Service::status() {
@@ -258,6 +271,18 @@ std::optional<PeersSnapshot> Service::peers(std::optional<Address> only) {
         }
         for (const auto& socket : transport_->sockets()) s.local_ports[socket.id] = socket.port;
         return s;
+      },
+      kLoopAnswerTimeout);
+}
+
+std::optional<ControllerReply> Service::controller_api(const ControllerCall& call) {
+  if (stopped_.load()) return std::nullopt;
+  return loop_->run_sync(
+      [this, &call] {
+        const controller::HttpReply r = controller::handle_controller_http(
+            *controller_, call.method, call.path, call.body, io::now_ms());
+        rearm_timer();  // pushes may have given the engine work
+        return ControllerReply{r.status, r.body};
       },
       kLoopAnswerTimeout);
 }

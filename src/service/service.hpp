@@ -1,7 +1,9 @@
 #pragma once
 // The host process around the VL1 engine: home directory, planet and moons,
 // UDP transport, the Node driven from one event loop (datagrams, and one
-// timer at the engine's next deadline), and the local HTTP API.
+// timer at the engine's next deadline), the local HTTP API, and the
+// network controller for networks whose id starts with our address (its
+// records in <home>/controller.d/).
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/controller.hpp"
 #include "io/event_loop.hpp"
 #include "io/home_dir.hpp"
 #include "io/udp_transport.hpp"
@@ -40,6 +43,8 @@ class Service final : public ApiBackend {
  public:
   // Upstream's name for the file that tells local tools the port.
   static constexpr char kPortFile[] = "zerotier-one.port";
+  // The controller's file database, inside the home directory.
+  static constexpr char kControllerDir[] = "controller.d";
   // How long an API request waits for the loop thread to take it.
   static constexpr std::chrono::milliseconds kLoopAnswerTimeout{2000};
 
@@ -63,6 +68,7 @@ class Service final : public ApiBackend {
   std::optional<StatusSnapshot> status() override;
   std::optional<PeersSnapshot> peers(std::optional<Address> only) override;
   PingOutcome ping(Address to, std::chrono::milliseconds timeout) override;
+  std::optional<ControllerReply> controller_api(const ControllerCall& call) override;
 
  private:
   Service() = default;
@@ -79,6 +85,8 @@ class Service final : public ApiBackend {
   std::optional<io::HomeDir> home_;
   std::unique_ptr<ServiceHost> host_;
   std::unique_ptr<io::UdpTransport> transport_;
+  // Before node_: the node refers to it, so it must be destroyed after.
+  std::unique_ptr<controller::Controller> controller_;
   std::unique_ptr<Node> node_;
   std::unique_ptr<ApiServer> api_;
   EchoWaiters waiters_;

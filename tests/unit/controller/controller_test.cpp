@@ -369,11 +369,13 @@ TEST_F(ControllerTest, StoredGoldenRecordsGiveUpstreamsConfig) {
   const auto root = dir_.path() / "controller.d" / "network";
   std::filesystem::create_directories(root / "e08309ce1e000001" / "member");
   std::ofstream(root / "e08309ce1e000001.json")
-      << R"({"id":"e08309ce1e000001","nwid":"e08309ce1e000001","objtype":"network","name":"golden-net",)"
-         R"("private":true,"revision":5,"mtu":2800,"multicastLimit":32,"enableBroadcast":true,)"
-         R"("routes":[{"target":"10.147.17.0/24","via":null},{"target":"192.168.100.0/24","via":"10.147.17.1"}],)"
-         R"("v4AssignMode":{"zt":false},"v6AssignMode":{"rfc4193":true,"6plane":true,"zt":false},)"
-         R"("rules":[{"type":"ACTION_ACCEPT"}],"dns":{"domain":"golden.example","servers":["10.147.17.1"]}})";
+      << R"({"id":"e08309ce1e000001","nwid":"e08309ce1e000001","objtype":"network",)"
+         R"("name":"golden-net","private":true,"revision":5,"mtu":2800,"multicastLimit":32,)"
+         R"("enableBroadcast":true,"routes":[{"target":"10.147.17.0/24","via":null},)"
+         R"({"target":"192.168.100.0/24","via":"10.147.17.1"}],"v4AssignMode":{"zt":false},)"
+         R"("v6AssignMode":{"rfc4193":true,"6plane":true,"zt":false},)"
+         R"("rules":[{"type":"ACTION_ACCEPT"}],)"
+         R"("dns":{"domain":"golden.example","servers":["10.147.17.1"]}})";
   std::ofstream(root / "e08309ce1e000001" / "member" / "6362cd6fda.json")
       << R"({"id":"6362cd6fda","address":"6362cd6fda","nwid":"e08309ce1e000001","objtype":"member",)"
          R"("authorized":true,"ipAssignments":["10.147.17.5"],"revision":3})";

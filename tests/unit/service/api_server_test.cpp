@@ -39,9 +39,15 @@ class FakeBackend : public ApiBackend {
     last_ping_timeout = timeout;
     return ping_outcome;
   }
+  std::optional<ControllerReply> controller_api(const ControllerCall& call) override {
+    controller_calls.push_back(call);
+    if (!answer) return std::nullopt;
+    return ControllerReply{201, R"({"seen":true})"};
+  }
 
   bool answer = true;
   PingOutcome ping_outcome;
+  std::vector<ControllerCall> controller_calls;
   Address last_ping_to;
   std::chrono::milliseconds last_ping_timeout{0};
 };
@@ -173,6 +179,54 @@ TEST_F(ApiServerTest, A503WhenTheServiceDoesNotAnswer) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 503) << path;
   }
+}
+
+TEST_F(ApiServerTest, ControllerPathsGoToTheBackendWithMethodPathAndBody) {
+  auto res = client_->Put("/controller/network/0123456789abcdef?x=1", authed(), R"({"name":"n"})",
+                          "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201);
+  EXPECT_EQ(res->body, R"({"seen":true})");
+  ASSERT_EQ(backend_.controller_calls.size(), 1u);
+  EXPECT_EQ(backend_.controller_calls[0].method, "PUT");
+  EXPECT_EQ(backend_.controller_calls[0].path, "/controller/network/0123456789abcdef");
+  EXPECT_EQ(backend_.controller_calls[0].body, R"({"name":"n"})");
+
+  for (const char* path : {"/controller", "/unstable/controller/network"}) {
+    res = get(path);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 201) << path;
+  }
+  res = client_->Delete("/controller/network/x", authed());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(backend_.controller_calls.back().method, "DELETE");
+  // Other roots are not the controller's.
+  res = get("/controllerx");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(backend_.controller_calls.size(), 4u);
+}
+
+TEST_F(ApiServerTest, ControllerAnswersWrapForJsonpAndNeedTheToken) {
+  auto res = get("/controller?jsonp=cb");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, R"(cb({"seen":true});)");
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/javascript");
+
+  res = get("/controller", {});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  res = get("/controller?auth=" + std::string(kToken), {});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201);
+  res = get("/controller", {{"Authorization", std::string("Bearer ") + kToken}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201);
+
+  backend_.answer = false;
+  res = get("/controller");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
 }
 
 TEST_F(ApiServerTest, ATakenPortIsAClearError) {
