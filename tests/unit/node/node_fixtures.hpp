@@ -83,6 +83,9 @@ class FakeHost : public NodeHost {
 // their destination address; unbound destinations swallow them.
 class FakeNet {
  public:
+  FakeNet() = default;
+  explicit FakeNet(std::int64_t start) : now(start) {}
+
   Node& add(const Identity& identity, const World& planet, const std::string& address,
             NodeOptions options = {});
   FakeHost& host(const Node& node);

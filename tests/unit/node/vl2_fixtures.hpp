@@ -79,7 +79,9 @@ struct Vl2World {
   // Joins and runs until `member` has the network OK (or `within` passes).
   bool join(Node& member, std::int64_t within = 20000);
 
-  FakeNet net;
+  // A day before the vector timestamp: real-looking times, and the vector
+  // revocation (threshold TS) covers every COM issued here.
+  FakeNet net{kVl2Ts - 86'400'000};
   Node& r;
   Node& c;
   Node& a;
