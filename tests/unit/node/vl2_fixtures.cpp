@@ -98,6 +98,15 @@ NetworkConfig TestController::config_for(std::int64_t now, const Identity& membe
       EXPECT_TRUE(t.sign(self));
       c.tags.push_back(t);
     }
+    for (const auto& [id, rules] : m->second.capabilities) {
+      Capability cap;
+      cap.network_id = network_id;
+      cap.timestamp = ts;
+      cap.id = id;
+      EXPECT_TRUE(cap.set_rules(rules));
+      EXPECT_TRUE(cap.sign(self, member.address()));
+      c.capabilities.push_back(cap);
+    }
   }
   return c;
 }

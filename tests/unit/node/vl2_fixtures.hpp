@@ -32,6 +32,7 @@ class TestController final : public NetworkController {
     bool active_bridge = false;
     bool multicast_replicator = false;
     std::map<std::uint32_t, std::uint32_t> tags;
+    std::map<std::uint32_t, Bytes> capabilities;  // id -> encoded rules
   };
   struct Request {
     std::uint64_t network_id = 0;
