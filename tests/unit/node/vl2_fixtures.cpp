@@ -11,15 +11,6 @@
 
 namespace zt::test {
 
-const Identity& vl2_identity(const std::string& label) {
-  static std::map<std::string, Identity> cache;
-  if (auto it = cache.find(label); it != cache.end()) return it->second;
-  std::optional<Identity> id =
-      Identity::from_string(vl2()["identities"][label]["secret"].get<std::string>());
-  EXPECT_TRUE(id.has_value()) << label;
-  return cache[label] = id.value_or(Identity());
-}
-
 std::uint64_t vl2_network_id() {
   static const std::uint64_t id =
       std::stoull(vl2()["identities"]["networkId"].get<std::string>(), nullptr, 16);

@@ -10,16 +10,17 @@
 
 #include "node/network_controller.hpp"
 #include "node_fixtures.hpp"
+#include "proto/credentials/credential_test_support.hpp"
 #include "proto/network_config.hpp"
 
 namespace zt::test {
 
-// "controller", "memberA" or "memberB" from vl2.json, with private keys.
-const Identity& vl2_identity(const std::string& label);
+// vl2_identity("controller" | "memberA" | "memberB") comes with the
+// credential tests' support header.
 // vl2.json's network id (controller << 24 | 1).
 std::uint64_t vl2_network_id();
 // The vector timestamp (ms) every vl2 vector is issued at.
-inline constexpr std::int64_t kVl2Ts = 1700000000000;
+inline constexpr std::int64_t kVl2Ts = kVectorTs;
 
 // A controller that answers from plain fields, the way controller.md §1
 // builds configs (COM and COO signed, ts = now), so members see real
