@@ -1,7 +1,9 @@
 #pragma once
-// The VL1 protocol engine (vl1.md): peers, paths, roots, relaying, direct
-// path upgrade. Sans-I/O: the host feeds datagrams and the time, and the
-// engine answers through NodeHost. One thread owns a Node.
+// A ZeroTier node: the VL1 engine (vl1.md: peers, paths, roots, relaying,
+// direct path upgrade) and the VL2 engine on top of it (vl2.md: networks,
+// configs, credentials, frames, multicast). Sans-I/O: the host feeds
+// datagrams, frames and the time, and the node answers through NodeHost.
+// One thread owns a Node.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -9,10 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "node/network_controller.hpp"
+#include "node/network_info.hpp"
 #include "node/node_counters.hpp"
 #include "node/node_event.hpp"
 #include "node/node_host.hpp"
 #include "node/packet_handler.hpp"
+#include "node/vl2_counters.hpp"
 #include "proto/identity.hpp"
 #include "proto/packet.hpp"
 #include "proto/world.hpp"
@@ -31,6 +36,9 @@ struct NodeOptions {
   std::size_t replay_window = 1024;
   // Peers kept besides the roots; the least recently heard one makes room.
   std::size_t max_peers = 4096;
+  // What config requests tell controllers we run on (`o`, vl2.md §6.1);
+  // empty: this build's "os/arch" (e.g. "linux/x86_64").
+  std::string os_arch;
 };
 
 enum class PeerRole { kLeaf, kMoon, kPlanet };
@@ -57,6 +65,7 @@ struct PeerInfo {
 };
 
 class NodeEngine;
+class Vl2Engine;
 
 class Node {
  public:
@@ -79,7 +88,8 @@ class Node {
   // earlier (a WHOIS retry), so hosts check it after calling them.
   std::int64_t next_deadline() const;
 
-  // Where packets VL1 does not handle go (VL2); null for none. Not owned.
+  // Where packets neither VL1 nor VL2 handle go (USER_MESSAGE...); null for
+  // none. Not owned.
   void set_packet_handler(PacketHandler* handler);
 
   // Sends a VL1 ECHO; the reply arrives as a kEchoReply event with this id.
@@ -98,8 +108,26 @@ class Node {
   std::optional<PeerInfo> peer(Address address, std::int64_t now) const;
   const NodeCounters& counters() const;
 
+  // VL2 (vl2.md). join asks the controller at once; false if already joined.
+  bool join(std::int64_t now, std::uint64_t network_id);
+  bool leave(std::int64_t now, std::uint64_t network_id);  // false if not joined
+  std::vector<NetworkInfo> networks() const;               // sorted by id
+  std::optional<NetworkInfo> network(std::uint64_t network_id) const;
+  // An Ethernet frame from the local stack on the network's virtual port.
+  void on_frame(std::int64_t now, std::uint64_t network_id, MacAddress from, MacAddress to,
+                std::uint16_t ethertype, std::span<const std::uint8_t> data);
+  void multicast_subscribe(std::int64_t now, std::uint64_t network_id, const MulticastGroup& group);
+  void multicast_unsubscribe(std::int64_t now, std::uint64_t network_id,
+                             const MulticastGroup& group);
+  // The in-process controller for networks whose id starts with our address (not owned).
+  void set_controller(NetworkController* controller);
+  // What the controller answers through (pushes after an API change, too).
+  NetworkControllerSender& controller_sender();
+  const Vl2Counters& vl2_counters() const;
+
  private:
   std::unique_ptr<NodeEngine> engine_;
+  std::unique_ptr<Vl2Engine> vl2_;
 };
 
 }  // namespace zt

@@ -167,6 +167,28 @@ std::vector<PeerInfo> NodeEngine::peers(std::int64_t now) const {
   return out;
 }
 
+const Identity* NodeEngine::peer_identity(Address address) const {
+  const Peer* p = topology_.find(address);
+  return p ? &p->identity() : nullptr;
+}
+
+void NodeEngine::request_identity(std::int64_t now, Address address) {
+  if (address.is_reserved() || address == me_.address() || topology_.find(address)) return;
+  send_whois(now, address);
+}
+
+std::optional<Address> NodeEngine::best_upstream(std::int64_t now) {
+  Peer* p = topology_.best_upstream(now);
+  if (!p) return std::nullopt;
+  return p->address();
+}
+
+std::optional<int> NodeEngine::live_latency(Address address, std::int64_t now) const {
+  const Peer* p = topology_.find(address);
+  if (!p || !p->best_path(now)) return std::nullopt;
+  return p->latency() < 0 ? Path::kUnknownLatency : p->latency();
+}
+
 std::optional<PeerInfo> NodeEngine::peer(Address address, std::int64_t now) const {
   const Peer* p = topology_.find(address);
   if (!p) return std::nullopt;

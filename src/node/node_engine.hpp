@@ -14,6 +14,7 @@
 #include "node/rate_limiter.hpp"
 #include "node/self_awareness.hpp"
 #include "node/topology.hpp"
+#include "node/vl1_services.hpp"
 #include "node/wait_queues.hpp"
 #include "proto/fragment.hpp"
 #include "proto/verbs/hello.hpp"
@@ -26,7 +27,7 @@ struct Endpoint {
   InetAddress address;
 };
 
-class NodeEngine {
+class NodeEngine final : public Vl1Services {
  public:
   NodeEngine(const Identity& identity, const World& planet, NodeHost& host, NodeOptions options,
              std::int64_t now);
@@ -38,15 +39,25 @@ class NodeEngine {
   std::int64_t on_timer(std::int64_t now);
   std::int64_t next_deadline() const;
   std::uint64_t echo(std::int64_t now, Address to);
-  bool send(std::int64_t now, Address to, Verb verb, std::span<const std::uint8_t> payload);
+  bool send(std::int64_t now, Address to, Verb verb,
+            std::span<const std::uint8_t> payload) override;
   void set_packet_handler(PacketHandler* handler) { handler_ = handler; }
-  const Identity& identity() const { return me_; }
+  const Identity& identity() const override { return me_; }
   bool online(std::int64_t now) const;
   bool is_root() const { return topology_.am_root(); }
   const Topology& topology() const { return topology_; }
   const NodeCounters& counters() const { return counters_; }
   std::vector<PeerInfo> peers(std::int64_t now) const;
   std::optional<PeerInfo> peer(Address address, std::int64_t now) const;
+
+  // Vl1Services (for VL2), in node_engine.cpp.
+  const Identity* peer_identity(Address address) const override;
+  void request_identity(std::int64_t now, Address address) override;
+  std::vector<Address> upstreams() const override { return topology_.upstream_addresses(); }
+  bool am_upstream() const override { return topology_.am_root(); }
+  std::optional<Address> best_upstream(std::int64_t now) override;
+  std::optional<int> live_latency(Address address, std::int64_t now) const override;
+  std::uint64_t random_u64() override;
 
  private:
   // incoming.cpp
@@ -98,7 +109,6 @@ class NodeEngine {
   void identity_arrived(std::int64_t now, Peer& peer);
 
   // outgoing.cpp
-  std::uint64_t random_u64();
   Packet new_packet(Address to, Verb verb);
   // Armors `packet` for `peer`, fragments it and sends it to `to`, or (when
   // absent) over the peer's best path, else through the best upstream.

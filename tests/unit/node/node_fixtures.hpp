@@ -28,6 +28,21 @@ struct Datagram {
 
 class FakeNet;
 
+// A frame the node handed to a network's port.
+struct PortFrame {
+  std::uint64_t network_id = 0;
+  MacAddress from;
+  MacAddress to;
+  std::uint16_t ethertype = 0;
+  Bytes data;
+};
+
+struct PortEvent {
+  std::uint64_t network_id = 0;
+  PortChange change = PortChange::kUp;
+  NetworkInfo info;
+};
+
 class FakeHost : public NodeHost {
  public:
   FakeHost(FakeNet& net, const InetAddress& address, std::uint64_t seed);
@@ -39,6 +54,15 @@ class FakeHost : public NodeHost {
     stored[std::string(name)] = Bytes(data.begin(), data.end());
   }
   std::optional<std::vector<std::uint8_t>> load(std::string_view name) override;
+  void remove(std::string_view name) override { stored.erase(std::string(name)); }
+  void port_frame(std::uint64_t network_id, MacAddress from, MacAddress to,
+                  std::uint16_t ethertype, std::span<const std::uint8_t> data) override {
+    frames.push_back({network_id, from, to, ethertype, Bytes(data.begin(), data.end())});
+  }
+  void port_changed(std::uint64_t network_id, PortChange change,
+                    const NetworkInfo& info) override {
+    port_events.push_back({network_id, change, info});
+  }
   void random_bytes(void* out, std::size_t len) override;
 
   std::size_t count(NodeEventType type) const;
@@ -47,6 +71,8 @@ class FakeHost : public NodeHost {
   InetAddress address;
   std::vector<NodeEvent> events;
   std::map<std::string, Bytes> stored;
+  std::vector<PortFrame> frames;
+  std::vector<PortEvent> port_events;
 
  private:
   FakeNet& net_;
@@ -57,6 +83,9 @@ class FakeHost : public NodeHost {
 // their destination address; unbound destinations swallow them.
 class FakeNet {
  public:
+  FakeNet() = default;
+  explicit FakeNet(std::int64_t start) : now(start) {}
+
   Node& add(const Identity& identity, const World& planet, const std::string& address,
             NodeOptions options = {});
   FakeHost& host(const Node& node);

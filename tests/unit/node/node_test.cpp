@@ -198,10 +198,13 @@ TEST_F(NodeScenario, UnknownVerbIsAuthenticatedThenCountedUnsupported) {
   b_->on_datagram(net_.now, 0, ip(kAAt), craft(A(), B(), static_cast<Verb>(0x1e), Bytes{1, 2, 3}));
   EXPECT_EQ(b_->counters().rx_packets, before.rx_packets + 1);
   EXPECT_EQ(b_->counters().drop_unsupported, before.drop_unsupported + 1);
-  // VL2 verbs without a handler are counted the same way.
+  // VL2 verbs go to the VL2 engine, which drops a frame for a network we
+  // have not joined.
+  const std::uint64_t unknown = b_->vl2_counters().drop_unknown_network;
   b_->on_datagram(net_.now, 0, ip(kAAt),
                   craft(A(), B(), Verb::kFrame, Bytes(20, 0), CipherSuite::kAesGmacSiv, 0, 77));
-  EXPECT_EQ(b_->counters().drop_unsupported, before.drop_unsupported + 2);
+  EXPECT_EQ(b_->counters().drop_unsupported, before.drop_unsupported + 1);
+  EXPECT_EQ(b_->vl2_counters().drop_unknown_network, unknown + 1);
 }
 
 TEST_F(NodeScenario, UnexpectedOkIsDropped) {

@@ -57,6 +57,19 @@ bool SimHost::send(Address to, Verb verb, std::span<const std::uint8_t> payload)
   return ok;
 }
 
+bool SimHost::join(std::uint64_t network_id) {
+  const bool ok = node_->join(now(), network_id);
+  follow_deadline();
+  return ok;
+}
+
+void SimHost::send_frame(std::uint64_t network_id, MacAddress to, std::uint16_t ethertype,
+                         std::span<const std::uint8_t> data) {
+  node_->on_frame(now(), network_id, MacAddress::from_address(address(), network_id), to,
+                  ethertype, data);
+  follow_deadline();
+}
+
 std::size_t SimHost::count(NodeEventType type) const {
   std::size_t n = 0;
   for (const TimedEvent& e : events_) n += e.event.type == type;

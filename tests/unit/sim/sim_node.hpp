@@ -20,6 +20,16 @@ struct TimedEvent {
   NodeEvent event;
 };
 
+// A frame the node handed to one of its network ports.
+struct SimFrame {
+  Time at;
+  std::uint64_t network_id = 0;
+  MacAddress from;
+  MacAddress to;
+  std::uint16_t ethertype = 0;
+  std::vector<std::uint8_t> data;
+};
+
 class SimHost : public NodeHost, public Receiver {
  public:
   // Starts the node at once, on `host` (from Network::add_host).
@@ -57,6 +67,14 @@ class SimHost : public NodeHost, public Receiver {
   std::uint64_t echo(Address to);
   bool send(Address to, Verb verb, std::span<const std::uint8_t> payload);
   std::optional<PeerInfo> peer(Address a) const { return node_->peer(a, now()); }
+  // VL2 calls at the current virtual time.
+  bool join(std::uint64_t network_id);
+  void send_frame(std::uint64_t network_id, MacAddress to, std::uint16_t ethertype,
+                  std::span<const std::uint8_t> data);
+  std::optional<NetworkInfo> network(std::uint64_t network_id) const {
+    return node_->network(network_id);
+  }
+  const std::vector<SimFrame>& frames() const { return frames_; }
   bool online() const { return node_->online(now()); }
   const NodeCounters& counters() const { return node_->counters(); }
 
@@ -77,6 +95,11 @@ class SimHost : public NodeHost, public Receiver {
   void store(std::string_view name, std::span<const std::uint8_t> data) override;
   std::optional<std::vector<std::uint8_t>> load(std::string_view name) override;
   void random_bytes(void* out, std::size_t len) override;
+  void remove(std::string_view name) override { store_.erase(std::string(name)); }
+  void port_frame(std::uint64_t network_id, MacAddress from, MacAddress to,
+                  std::uint16_t ethertype, std::span<const std::uint8_t> data) override {
+    frames_.push_back({now(), network_id, from, to, ethertype, {data.begin(), data.end()}});
+  }
 
   // Receiver
   void on_receive(Time now, LocalSocket socket, const InetAddress& from,
@@ -98,6 +121,7 @@ class SimHost : public NodeHost, public Receiver {
   std::unique_ptr<Node> node_;
   std::map<std::string, std::vector<std::uint8_t>> store_;
   std::vector<TimedEvent> events_;
+  std::vector<SimFrame> frames_;
   // Wake-ups scheduled in the queue check these: a stale generation or a
   // destroyed host makes them no-ops (the queue cannot cancel).
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
