@@ -255,6 +255,7 @@ void StackInterface::input_frames(std::span<const std::span<const std::uint8_t>>
     if (frame.size() < kEthernetHeader || frame.size() > max_frame ||
         (!group && std::memcmp(frame.data(), own_mac, ETH_HWADDR_LEN) != 0)) {
       ++counters.frames_dropped;
+      LINK_STATS_INC(link.drop);
       continue;
     }
     struct pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(frame.size()), PBUF_RAM);
