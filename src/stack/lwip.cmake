@@ -9,8 +9,9 @@
 #
 # Keeping lwIP's symbols away from applications: lwIP is compiled with
 # hidden visibility, then lwIP and the glue are linked into one relocatable
-# object (ld -r) whose hidden symbols are made local (objcopy
-# --localize-hidden). In both libztsdk.a and libztsdk.so, lwIP's names
+# object (ld -r) in which lwIP's global names are made local (objcopy
+# --localize-symbols, scripts/merge_stack_objects.sh). In both libztsdk.a
+# and libztsdk.so, lwIP's names
 # (tcp_connect, mem_malloc, sys_now, ...) are therefore invisible: an
 # application may define its own without a clash, in a static link too,
 # which hidden visibility alone would not give. libztsdk.so additionally
@@ -92,10 +93,11 @@ target_include_directories(ztsdk_stack_glue PRIVATE ${ZTSDK_LWIP_INCLUDES})
 set(ZTSDK_STACK_MERGED ${CMAKE_CURRENT_BINARY_DIR}/ztsdk_stack.o)
 add_custom_command(
   OUTPUT ${ZTSDK_STACK_MERGED}
-  COMMAND ${CMAKE_LINKER} -r -o ${ZTSDK_STACK_MERGED}
-          $<TARGET_OBJECTS:ztsdk_lwip> $<TARGET_OBJECTS:ztsdk_stack_glue>
-  COMMAND ${CMAKE_OBJCOPY} --localize-hidden ${ZTSDK_STACK_MERGED}
+  COMMAND ${CMAKE_SOURCE_DIR}/scripts/merge_stack_objects.sh ${ZTSDK_STACK_MERGED}
+          ${CMAKE_LINKER} ${CMAKE_OBJCOPY} ${CMAKE_NM}
+          $<TARGET_OBJECTS:ztsdk_lwip> -- $<TARGET_OBJECTS:ztsdk_stack_glue>
   DEPENDS ztsdk_lwip ztsdk_stack_glue $<TARGET_OBJECTS:ztsdk_lwip> $<TARGET_OBJECTS:ztsdk_stack_glue>
+          ${CMAKE_SOURCE_DIR}/scripts/merge_stack_objects.sh
   COMMAND_EXPAND_LISTS
   COMMENT "Merging lwIP and the stack glue into ztsdk_stack.o (lwIP symbols local)")
 set_source_files_properties(${ZTSDK_STACK_MERGED} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)

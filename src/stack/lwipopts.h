@@ -210,8 +210,8 @@ struct ip4_addr;
 struct ip6_addr;
 struct ip_addr;
 struct sys_sem;
-/* Hidden: the build's --localize-hidden step then makes these as local as
- * lwIP's own symbols. */
+/* Hidden, and made local with lwIP's own symbols by the build
+ * (scripts/merge_stack_objects.sh). */
 #pragma GCC visibility push(hidden)
 int ztsdk_lwip_ip4_input_filter(struct pbuf* p, struct netif* input_netif);
 int ztsdk_lwip_ip6_input_filter(struct pbuf* p, struct netif* input_netif);
