@@ -17,14 +17,16 @@
 # which hidden visibility alone would not give. libztsdk.so additionally
 # exports only zts_* (src/ztsdk.map).
 #
-# -DZTSDK_SYSTEM_LWIP=ON uses Debian's prebuilt liblwip-dev instead. Its
-# limits (stack-notes.md): TCP_MSS 1460 and a 64 KiB window cap a stream at
-# ~160 MB/s; IPv4 and IPv6 forwarding are compiled in, so a process on two
-# networks could route between them (our input filter still drops packets
-# addressed to another netif, but forwarding happens before it for other
-# destinations); sockets live in a list walked under a global lock; IPv6
-# duplicate address detection is on (our glue marks addresses preferred
-# anyway); its lwIP symbols are exported by liblwip.so. For trials only.
+# -DZTSDK_SYSTEM_LWIP=ON uses Debian's prebuilt liblwip-dev instead, for
+# trials only. TCP/UDP over IPv4 and IPv6 between two stacks work, but
+# (stack-notes.md and our tests): TCP_MSS 1460 and a 64 KiB window cap a
+# stream at ~160 MB/s; IPv4 and IPv6 forwarding are compiled in and none of
+# our hooks exist, so a process on two networks may route between them and
+# accepts packets for one network's address on another (weak host), IPv6
+# assumes /64 prefixes (6PLANE peers unreachable, RFC4193 networks of one
+# controller confused), managed routes are ignored; no loopback interface
+# (127.0.0.1); no statistics; sockets live in a list walked under a global
+# lock; lwIP's symbols are exported by liblwip.so.
 
 option(ZTSDK_SYSTEM_LWIP "Use Debian's prebuilt liblwip-dev (limited, see src/stack/lwip.cmake)" OFF)
 

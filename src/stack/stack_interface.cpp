@@ -68,6 +68,11 @@ err_t netif_setup(struct netif* netif) {
   netif->hwaddr_len = ETH_HWADDR_LEN;
   state->mac.to_bytes(netif->hwaddr);
   netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_LINK_UP;
+#if LWIP_IPV6_MLD
+  // With MLD (Debian's prebuilt lwIP), lwIP accepts only multicast groups it
+  // has joined, solicited-node groups included.
+  netif->flags |= NETIF_FLAG_MLD6;
+#endif
   return ERR_OK;
 }
 

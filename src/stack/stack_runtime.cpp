@@ -5,7 +5,14 @@
 #include <mutex>
 
 #include "crypto/sodium_init.hpp"
+#if ZTSDK_SYSTEM_LWIP
+// Debian's lwipopts.h declares its core-lock functions without C linkage.
+extern "C" {
 #include "lwip/tcpip.h"
+}
+#else
+#include "lwip/tcpip.h"
+#endif
 
 namespace zt::stack {
 

@@ -3,6 +3,7 @@
 #include "stack/stack_runtime.hpp"
 #include "zts.h"
 
+#if LWIP_STATS
 namespace {
 
 struct Counters {
@@ -15,6 +16,7 @@ Counters from(const struct stats_proto& s) {
 }
 
 }  // namespace
+#endif
 
 extern "C" int zts_stats_get_all(zts_stats_counter_t* dst) {
 #if LWIP_STATS
