@@ -13,8 +13,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -185,16 +185,23 @@ int kernel_accept_one(int l) { return accept4(l, nullptr, nullptr, SOCK_CLOEXEC)
   for (std::size_t i = 0; i < kLaneCount; ++i) {
     lanes[i].link = zt::stack::UdpFrameLink::open();
     if (!lanes[i].link) die("cannot open a link");
-    lanes[i].link->set_peer(static_cast<std::uint16_t>(std::strtoul(p, const_cast<char**>(&p), 10)));
+    lanes[i].link->set_peer(
+        static_cast<std::uint16_t>(std::strtoul(p, const_cast<char**>(&p), 10)));
     if (*p == ',') ++p;
     make_interface(lanes[i], i, true);
     ports += std::to_string(lanes[i].link->port()) + (i + 1 < kLaneCount ? "," : "\n");
-    std::thread(serve, std::cref(kZts), zts_accept_one, listen_on(kLanes[i].server_ip, kSinkPort), false).detach();
-    std::thread(serve, std::cref(kZts), zts_accept_one, listen_on(kLanes[i].server_ip, kEchoPort), true).detach();
+    std::thread(serve, std::cref(kZts), zts_accept_one, listen_on(kLanes[i].server_ip, kSinkPort),
+                false)
+        .detach();
+    std::thread(serve, std::cref(kZts), zts_accept_one, listen_on(kLanes[i].server_ip, kEchoPort),
+                true)
+        .detach();
   }
   unsigned short sink_port, echo_port;
-  std::thread(serve, std::cref(kKernel), kernel_accept_one, kernel_listen(&sink_port), false).detach();
-  std::thread(serve, std::cref(kKernel), kernel_accept_one, kernel_listen(&echo_port), true).detach();
+  std::thread(serve, std::cref(kKernel), kernel_accept_one, kernel_listen(&sink_port), false)
+      .detach();
+  std::thread(serve, std::cref(kKernel), kernel_accept_one, kernel_listen(&echo_port), true)
+      .detach();
   ports.pop_back();
   ports += "," + std::to_string(sink_port) + "," + std::to_string(echo_port) + "\n";
   std::fputs(ports.c_str(), stdout);
@@ -239,7 +246,8 @@ void start_server(std::vector<Endpoint>& lanes, Server& server, KernelPorts& ker
   envp.push_back(nullptr);
   char name[] = "bench_stack_server";
   char* argv[] = {name, nullptr};
-  if (posix_spawn(&server.pid, "/proc/self/exe", &actions, nullptr, argv, envp.data()) != 0) die("spawn");
+  if (posix_spawn(&server.pid, "/proc/self/exe", &actions, nullptr, argv, envp.data()) != 0)
+    die("spawn");
   posix_spawn_file_actions_destroy(&actions);
   close(to_child[0]);
   close(from_child[1]);
@@ -247,7 +255,9 @@ void start_server(std::vector<Endpoint>& lanes, Server& server, KernelPorts& ker
   std::string line;
   char c;
   pollfd p{from_child[0], POLLIN, 0};
-  while (line.find('\n') == std::string::npos && poll(&p, 1, 10000) == 1 && read(from_child[0], &c, 1) == 1) line += c;
+  while (line.find('\n') == std::string::npos && poll(&p, 1, 10000) == 1 &&
+         read(from_child[0], &c, 1) == 1)
+    line += c;
   close(from_child[0]);
   const char* q = line.c_str();
   for (std::size_t i = 0; i < kLaneCount; ++i) {
@@ -260,7 +270,8 @@ void start_server(std::vector<Endpoint>& lanes, Server& server, KernelPorts& ker
   kernel.sink = static_cast<unsigned short>(std::strtoul(q, const_cast<char**>(&q), 10));
   if (*q == ',') ++q;
   kernel.echo = static_cast<unsigned short>(std::strtoul(q, const_cast<char**>(&q), 10));
-  if (kernel.sink == 0 || kernel.echo == 0) die("the server process did not report its kernel ports");
+  if (kernel.sink == 0 || kernel.echo == 0)
+    die("the server process did not report its kernel ports");
 }
 
 // A connected socket to a lane's server, or (lane == nullptr) a kernel
@@ -268,12 +279,15 @@ void start_server(std::vector<Endpoint>& lanes, Server& server, KernelPorts& ker
 int connect_to(const Lane* lane, unsigned short port) {
   if (lane != nullptr) {
     const int fd = zts_tcp_client(lane->server_ip, port);
-    if (fd < 0) die(std::string("connect to ") + lane->server_ip + " failed, zts_errno " + std::to_string(zts_errno));
+    if (fd < 0)
+      die(std::string("connect to ") + lane->server_ip + " failed, zts_errno " +
+          std::to_string(zts_errno));
     return fd;
   }
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a = kernel_loopback(port);
-  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) die("kernel connect failed");
+  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+    die("kernel connect failed");
   return fd;
 }
 
@@ -326,8 +340,8 @@ double median(std::vector<double> v) {
 }
 
 // Three runs of each measurement; prints the medians as one row.
-void measure(const char* name, const Sockets& s, const Lane* lane, unsigned short sink, unsigned short echo,
-             double seconds) {
+void measure(const char* name, const Sockets& s, const Lane* lane, unsigned short sink,
+             unsigned short echo, double seconds) {
   std::vector<double> rates, p50s, p99s;
   for (int run = 0; run < 3; ++run) {
     const int stream = connect_to(lane, sink);
@@ -356,9 +370,10 @@ int main(int argc, char** argv) {
   KernelPorts kernel;
   start_server(lanes, server, kernel);
 
-  std::printf("TCP between two processes; lwIP rows: each Ethernet frame one UDP datagram on\n"
-              "127.0.0.1, no ZeroTier, no crypto. Medians of 3 runs of ~%.1f s; MB/s = 10^6 B/s.\n\n",
-              seconds);
+  std::printf(
+      "TCP between two processes; lwIP rows: each Ethernet frame one UDP datagram on\n"
+      "127.0.0.1, no ZeroTier, no crypto. Medians of 3 runs of ~%.1f s; MB/s = 10^6 B/s.\n\n",
+      seconds);
   std::printf("%-22s %10s %13s %13s\n", "path", "MB/s", "64 B p50 us", "64 B p99 us");
   measure("kernel TCP, 127.0.0.1", kKernel, nullptr, kernel.sink, kernel.echo, seconds);
   for (std::size_t i = 0; i < kLaneCount; ++i) {

@@ -28,7 +28,8 @@
 # (127.0.0.1); no statistics; sockets live in a list walked under a global
 # lock; lwIP's symbols are exported by liblwip.so.
 
-option(ZTSDK_SYSTEM_LWIP "Use Debian's prebuilt liblwip-dev (limited, see src/stack/lwip.cmake)" OFF)
+option(ZTSDK_SYSTEM_LWIP "Use Debian's prebuilt liblwip-dev (limited: see src/stack/lwip.cmake)"
+  OFF)
 
 file(GLOB ZTSDK_STACK_GLUE_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/stack/*.cpp)
 add_library(ztsdk_stack_glue OBJECT ${ZTSDK_STACK_GLUE_SOURCES})
@@ -98,7 +99,8 @@ add_custom_command(
   COMMAND ${CMAKE_SOURCE_DIR}/scripts/merge_stack_objects.sh ${ZTSDK_STACK_MERGED}
           ${CMAKE_LINKER} ${CMAKE_OBJCOPY} ${CMAKE_NM}
           $<TARGET_OBJECTS:ztsdk_lwip> -- $<TARGET_OBJECTS:ztsdk_stack_glue>
-  DEPENDS ztsdk_lwip ztsdk_stack_glue $<TARGET_OBJECTS:ztsdk_lwip> $<TARGET_OBJECTS:ztsdk_stack_glue>
+  DEPENDS ztsdk_lwip ztsdk_stack_glue
+          $<TARGET_OBJECTS:ztsdk_lwip> $<TARGET_OBJECTS:ztsdk_stack_glue>
           ${CMAKE_SOURCE_DIR}/scripts/merge_stack_objects.sh
   COMMAND_EXPAND_LISTS
   COMMENT "Merging lwIP and the stack glue into ztsdk_stack.o (lwIP symbols local)")

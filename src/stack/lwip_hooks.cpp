@@ -39,18 +39,22 @@ int drop(struct pbuf* p, InterfaceState* state) {
 int ip4_match(const InterfaceState& s, const ip4_addr_t& dest) {
   int best = -1;
   const ip4_addr_t* own = netif_ip4_addr(&s.netif);
-  if (!ip4_addr_isany(own) && ip4_prefix_contains(*own, s.ip4_prefix_len, dest)) best = s.ip4_prefix_len;
+  if (!ip4_addr_isany(own) && ip4_prefix_contains(*own, s.ip4_prefix_len, dest))
+    best = s.ip4_prefix_len;
   for (const auto& r : s.ip4_routes)
-    if (r.prefix_len > best && ip4_prefix_contains(r.target, r.prefix_len, dest)) best = r.prefix_len;
+    if (r.prefix_len > best && ip4_prefix_contains(r.target, r.prefix_len, dest))
+      best = r.prefix_len;
   return best;
 }
 
 int ip6_match(const InterfaceState& s, const ip6_addr_t& dest) {
   int best = -1;
   for (const auto& p : s.ip6_prefixes)
-    if (p.prefix_len > best && ip6_prefix_contains(p.address, p.prefix_len, dest)) best = p.prefix_len;
+    if (p.prefix_len > best && ip6_prefix_contains(p.address, p.prefix_len, dest))
+      best = p.prefix_len;
   for (const auto& r : s.ip6_routes)
-    if (r.prefix_len > best && ip6_prefix_contains(r.target, r.prefix_len, dest)) best = r.prefix_len;
+    if (r.prefix_len > best && ip6_prefix_contains(r.target, r.prefix_len, dest))
+      best = r.prefix_len;
   return best;
 }
 
@@ -110,7 +114,8 @@ ZTSDK_LWIP_HOOK struct netif* ztsdk_lwip_ip4_route(const ip4_addr_t* src, const 
   struct netif* netif;
   if (src != nullptr && !ip4_addr_isany(src) && !ip4_addr_isloopback(src)) {
     NETIF_FOREACH(netif) {
-      if (interface_state(netif) && usable(netif) && ip4_addr_cmp(src, netif_ip4_addr(netif))) return netif;
+      if (interface_state(netif) && usable(netif) && ip4_addr_cmp(src, netif_ip4_addr(netif)))
+        return netif;
     }
     return nullptr;
   }
@@ -128,12 +133,14 @@ ZTSDK_LWIP_HOOK struct netif* ztsdk_lwip_ip4_route(const ip4_addr_t* src, const 
 // The gateway for an off-subnet destination: the longest managed route
 // of this interface with a gateway. nullptr: no route (lwIP then falls
 // back to the netif's gateway, which we leave unset, and fails).
-ZTSDK_LWIP_HOOK const ip4_addr_t* ztsdk_lwip_ip4_gateway(struct netif* netif, const ip4_addr_t* dest) {
+ZTSDK_LWIP_HOOK const ip4_addr_t* ztsdk_lwip_ip4_gateway(struct netif* netif,
+                                                         const ip4_addr_t* dest) {
   const InterfaceState* s = interface_state(netif);
   if (s == nullptr) return nullptr;
   const Ip4Route* best = nullptr;
   for (const auto& r : s->ip4_routes) {
-    if (ip4_prefix_contains(r.target, r.prefix_len, *dest) && (best == nullptr || r.prefix_len > best->prefix_len))
+    if (ip4_prefix_contains(r.target, r.prefix_len, *dest) &&
+        (best == nullptr || r.prefix_len > best->prefix_len))
       best = &r;
   }
   return best != nullptr && !ip4_addr_isany_val(best->via) ? &best->via : nullptr;
@@ -146,7 +153,8 @@ ZTSDK_LWIP_HOOK struct netif* ztsdk_lwip_ip6_route(const ip6_addr_t* src, const 
   struct netif* netif;
   if (src != nullptr && !ip6_addr_isany(src)) {
     NETIF_FOREACH(netif) {
-      if (interface_state(netif) && usable(netif) && netif_get_ip6_addr_match(netif, src) >= 0) return netif;
+      if (interface_state(netif) && usable(netif) && netif_get_ip6_addr_match(netif, src) >= 0)
+        return netif;
     }
     return nullptr;
   }
@@ -164,7 +172,8 @@ ZTSDK_LWIP_HOOK struct netif* ztsdk_lwip_ip6_route(const ip6_addr_t* src, const 
 // Next hop for a destination outside the /64s lwIP considers on-link:
 // itself if it is inside one of the network's prefixes (6PLANE's /40, or a
 // managed on-link route), else the gateway of the longest managed route.
-ZTSDK_LWIP_HOOK const ip6_addr_t* ztsdk_lwip_ip6_next_hop(struct netif* netif, const ip6_addr_t* dest) {
+ZTSDK_LWIP_HOOK const ip6_addr_t* ztsdk_lwip_ip6_next_hop(struct netif* netif,
+                                                          const ip6_addr_t* dest) {
   const InterfaceState* s = interface_state(netif);
   if (s == nullptr) return nullptr;
   int best_len = -1;
@@ -182,14 +191,18 @@ ZTSDK_LWIP_HOOK const ip6_addr_t* ztsdk_lwip_ip6_next_hop(struct netif* netif, c
 
 // RFC 6528: a 4-microsecond clock plus a keyed hash of the connection's
 // addresses and ports, so sequence numbers cannot be predicted off-path.
-ZTSDK_LWIP_HOOK unsigned int ztsdk_lwip_tcp_isn(const ip_addr_t* local_ip, unsigned short local_port,
-                                                const ip_addr_t* remote_ip, unsigned short remote_port) {
+ZTSDK_LWIP_HOOK unsigned int ztsdk_lwip_tcp_isn(const ip_addr_t* local_ip,
+                                                unsigned short local_port,
+                                                const ip_addr_t* remote_ip,
+                                                unsigned short remote_port) {
   unsigned char input[2 * (16 + 1) + 4] = {};
   std::size_t n = 0;
   for (const ip_addr_t* ip : {local_ip, remote_ip}) {
     input[n++] = IP_IS_V6(ip) ? 6 : 4;
-    if (IP_IS_V6(ip)) std::memcpy(input + n, ip_2_ip6(ip)->addr, 16);
-    else std::memcpy(input + n, &ip_2_ip4(ip)->addr, 4);
+    if (IP_IS_V6(ip))
+      std::memcpy(input + n, ip_2_ip6(ip)->addr, 16);
+    else
+      std::memcpy(input + n, &ip_2_ip4(ip)->addr, 4);
     n += 16;
   }
   std::memcpy(input + n, &local_port, 2);

@@ -45,7 +45,8 @@ ip4_addr_t ip4_netmask(unsigned prefix_len) {
 err_t link_output(struct netif* netif, struct pbuf* p) {
   auto* state = static_cast<InterfaceState*>(netif->state);
   if (p->next == nullptr) {
-    state->sink(std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(p->payload), p->len));
+    state->sink(
+        std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(p->payload), p->len));
   } else {
     thread_local std::vector<std::uint8_t> flat;
     flat.resize(p->tot_len);
@@ -67,7 +68,8 @@ err_t netif_setup(struct netif* netif) {
   netif->mtu = static_cast<u16_t>(state->mtu);
   netif->hwaddr_len = ETH_HWADDR_LEN;
   state->mac.to_bytes(netif->hwaddr);
-  netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_LINK_UP;
+  netif->flags =
+      NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_LINK_UP;
 #if LWIP_IPV6_MLD
   // With MLD (Debian's prebuilt lwIP), lwIP accepts only multicast groups it
   // has joined, solicited-node groups included.
@@ -84,11 +86,14 @@ bool fail(std::string* error, const std::string& why) {
 bool check_addresses(const std::vector<InetAddress>& addresses, std::string* error) {
   std::size_t v6 = 0;
   for (const auto& a : addresses) {
-    if (a.is_v4() && a.port() > 32) return fail(error, "IPv4 prefix length above 32: " + a.to_string());
-    if (a.is_v6() && a.port() > 128) return fail(error, "IPv6 prefix length above 128: " + a.to_string());
+    if (a.is_v4() && a.port() > 32)
+      return fail(error, "IPv4 prefix length above 32: " + a.to_string());
+    if (a.is_v6() && a.port() > 128)
+      return fail(error, "IPv6 prefix length above 128: " + a.to_string());
     if (a.is_nil()) return fail(error, "an address is empty");
     if (a.is_v6() && ++v6 > StackInterface::kMaxIp6Addresses)
-      return fail(error, "more than " + std::to_string(StackInterface::kMaxIp6Addresses) + " IPv6 addresses");
+      return fail(error, "more than " + std::to_string(StackInterface::kMaxIp6Addresses) +
+                             " IPv6 addresses");
   }
   return true;
 }
@@ -106,7 +111,8 @@ bool check_routes(const std::vector<Route>& routes, std::string* error) {
 
 // Core lock held.
 void apply_ip4(InterfaceState& s, const std::vector<InetAddress>& addresses) {
-  auto first = std::find_if(addresses.begin(), addresses.end(), [](const auto& a) { return a.is_v4(); });
+  auto first =
+      std::find_if(addresses.begin(), addresses.end(), [](const auto& a) { return a.is_v4(); });
   ip4_addr_t ip = *IP4_ADDR_ANY4, mask = *IP4_ADDR_ANY4;
   s.ip4_prefix_len = 0;
   if (first != addresses.end()) {
@@ -114,7 +120,8 @@ void apply_ip4(InterfaceState& s, const std::vector<InetAddress>& addresses) {
     mask = ip4_netmask(first->port());
     s.ip4_prefix_len = static_cast<std::uint8_t>(first->port());
   }
-  if (!ip4_addr_cmp(&ip, netif_ip4_addr(&s.netif)) || !ip4_addr_cmp(&mask, netif_ip4_netmask(&s.netif)))
+  if (!ip4_addr_cmp(&ip, netif_ip4_addr(&s.netif)) ||
+      !ip4_addr_cmp(&mask, netif_ip4_netmask(&s.netif)))
     netif_set_addr(&s.netif, &ip, &mask, IP4_ADDR_ANY4);
 }
 
@@ -129,7 +136,8 @@ void apply_ip6(InterfaceState& s, const std::vector<InetAddress>& addresses) {
                        [&](const Ip6Prefix& w) { return ip6_addr_cmp_zoneless(&w.address, addr); });
   };
   for (s8_t i = 1; i < LWIP_IPV6_NUM_ADDRESSES; ++i) {
-    if (ip6_addr_isvalid(netif_ip6_addr_state(&s.netif, i)) && !is_wanted(netif_ip6_addr(&s.netif, i)))
+    if (ip6_addr_isvalid(netif_ip6_addr_state(&s.netif, i)) &&
+        !is_wanted(netif_ip6_addr(&s.netif, i)))
       netif_ip6_addr_set_state(&s.netif, i, IP6_ADDR_INVALID);
   }
   for (const auto& w : wanted) {
@@ -152,11 +160,14 @@ void apply_routes(InterfaceState& s, const std::vector<Route>& routes) {
   for (const auto& r : routes) {
     const auto len = static_cast<std::uint8_t>(r.target.port());
     if (r.target.is_v4()) {
-      s.ip4_routes.push_back({to_ip4(r.target), len, r.via.is_nil() ? *IP4_ADDR_ANY4 : to_ip4(r.via)});
+      s.ip4_routes.push_back(
+          {to_ip4(r.target), len, r.via.is_nil() ? *IP4_ADDR_ANY4 : to_ip4(r.via)});
     } else {
       Ip6Route route{to_ip6(r.target), len, {}};
-      if (r.via.is_nil()) ip6_addr_set_any(&route.via);
-      else route.via = to_ip6(r.via);
+      if (r.via.is_nil())
+        ip6_addr_set_any(&route.via);
+      else
+        route.via = to_ip6(r.via);
       s.ip6_routes.push_back(route);
     }
   }
@@ -186,22 +197,23 @@ bool ip6_prefix_contains(const ip6_addr_t& prefix, unsigned prefix_len, const ip
   return (a[whole] & mask) == (b[whole] & mask);
 }
 
-std::unique_ptr<StackInterface> StackInterface::create(const InterfaceConfig& config, FrameSink sink,
-                                                       std::string* error) {
+std::unique_ptr<StackInterface> StackInterface::create(const InterfaceConfig& config,
+                                                       FrameSink sink, std::string* error) {
   if (config.mac.is_nil() || config.mac.is_multicast()) {
     fail(error, "the interface needs a unicast MAC address");
     return nullptr;
   }
   if (config.mtu < kMinMtu || config.mtu > kMaxMtu) {
-    fail(error, "MTU " + std::to_string(config.mtu) + " is outside " + std::to_string(kMinMtu) + ".." +
-                    std::to_string(kMaxMtu));
+    fail(error, "MTU " + std::to_string(config.mtu) + " is outside " + std::to_string(kMinMtu) +
+                    ".." + std::to_string(kMaxMtu));
     return nullptr;
   }
   if (!sink) {
     fail(error, "the interface needs a frame sink");
     return nullptr;
   }
-  if (!check_addresses(config.addresses, error) || !check_routes(config.routes, error)) return nullptr;
+  if (!check_addresses(config.addresses, error) || !check_routes(config.routes, error))
+    return nullptr;
 
   auto state = std::make_unique<InterfaceState>();
   state->sink = std::move(sink);
@@ -209,8 +221,8 @@ std::unique_ptr<StackInterface> StackInterface::create(const InterfaceConfig& co
   state->mtu = config.mtu;
 
   CoreLock lock;
-  if (netif_add(&state->netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, state.get(), netif_setup,
-                ethernet_input) == nullptr) {
+  if (netif_add(&state->netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, state.get(),
+                netif_setup, ethernet_input) == nullptr) {
     fail(error, "lwIP refused the interface");
     return nullptr;
   }

@@ -77,8 +77,9 @@ UdpFrameLink::~UdpFrameLink() {
 StackInterface::FrameSink UdpFrameLink::sink() {
   return [this](std::span<const std::uint8_t> frame) {
     const sockaddr_in to = loopback(peer_port_);
-    if (sendto(fd_, frame.data(), frame.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), sizeof to) ==
-        static_cast<ssize_t>(frame.size()))
+    if (sendto(fd_, frame.data(), frame.size(), MSG_DONTWAIT,
+               reinterpret_cast<const sockaddr*>(&to),
+               sizeof to) == static_cast<ssize_t>(frame.size()))
       sent_.fetch_add(1, std::memory_order_relaxed);
     else
       send_failures_.fetch_add(1, std::memory_order_relaxed);
@@ -107,7 +108,8 @@ void UdpFrameLink::receive_loop(StackInterface& iface) {
     if (n <= 0) continue;
     for (int i = 0; i < n; ++i) {
       const auto k = static_cast<std::size_t>(i);
-      frames[k] = std::span<const std::uint8_t>(buffers.data() + k * kMaxFrame, messages[k].msg_len);
+      frames[k] =
+          std::span<const std::uint8_t>(buffers.data() + k * kMaxFrame, messages[k].msg_len);
     }
     received_.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
     iface.input_frames(std::span(frames.data(), static_cast<std::size_t>(n)));

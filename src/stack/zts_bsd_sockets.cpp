@@ -145,7 +145,8 @@ int zts_bsd_setsockopt(int fd, int level, int optname, const void* optval, zts_s
     o.l_linger = l.l_linger;
     return checked(lwip_setsockopt(fd, lwip_level, lwip_name, &o, sizeof o));
   }
-  if (level == ZTS_IPPROTO_IP && (optname == ZTS_IP_ADD_MEMBERSHIP || optname == ZTS_IP_DROP_MEMBERSHIP)) {
+  if (level == ZTS_IPPROTO_IP &&
+      (optname == ZTS_IP_ADD_MEMBERSHIP || optname == ZTS_IP_DROP_MEMBERSHIP)) {
 #if LWIP_IGMP
     zts_ip_mreq m;
     if (!read_value(optval, optlen, m)) return fail_arg();
@@ -157,7 +158,8 @@ int zts_bsd_setsockopt(int fd, int level, int optname, const void* optval, zts_s
     return fail_errno(ZTS_ENOPROTOOPT);  // multicast membership is the engine's (no IGMP)
 #endif
   }
-  if (level == ZTS_IPPROTO_IPV6 && (optname == ZTS_IPV6_JOIN_GROUP || optname == ZTS_IPV6_LEAVE_GROUP)) {
+  if (level == ZTS_IPPROTO_IPV6 &&
+      (optname == ZTS_IPV6_JOIN_GROUP || optname == ZTS_IPV6_LEAVE_GROUP)) {
 #if LWIP_IPV6_MLD
     zts_ipv6_mreq m;
     if (!read_value(optval, optlen, m)) return fail_arg();
@@ -180,7 +182,8 @@ int zts_bsd_getsockopt(int fd, int level, int optname, void* optval, zts_socklen
     struct timeval t {};
     socklen_t n = sizeof t;
     if (lwip_getsockopt(fd, lwip_level, lwip_name, &t, &n) < 0) return socket_error();
-    write_value(optval, optlen, zts_timeval{static_cast<long>(t.tv_sec), static_cast<long>(t.tv_usec)});
+    write_value(optval, optlen,
+                zts_timeval{static_cast<long>(t.tv_sec), static_cast<long>(t.tv_usec)});
     return ZTS_ERR_OK;
   }
   if (level == ZTS_SOL_SOCKET && optname == ZTS_SO_LINGER) {
@@ -296,21 +299,25 @@ ssize_t zts_bsd_send(int fd, const void* buf, size_t len, int flags) {
   return connect_outcome(fd, checked(lwip_send(fd, buf, len, to_lwip_msg_flags(flags))));
 }
 
-ssize_t zts_bsd_sendto(int fd, const void* buf, size_t len, int flags, const struct zts_sockaddr* addr,
-                       zts_socklen_t addrlen) {
+ssize_t zts_bsd_sendto(int fd, const void* buf, size_t len, int flags,
+                       const struct zts_sockaddr* addr, zts_socklen_t addrlen) {
   if (buf == nullptr && len > 0) return fail_arg(ZTS_EFAULT);
-  if (addr == nullptr) return checked(lwip_sendto(fd, buf, len, to_lwip_msg_flags(flags), nullptr, 0));
+  if (addr == nullptr)
+    return checked(lwip_sendto(fd, buf, len, to_lwip_msg_flags(flags), nullptr, 0));
   LwipSockaddr a;
   if (const int e = to_lwip(addr, addrlen, a); e != ZTS_ERR_OK) return e;
   return checked(lwip_sendto(fd, buf, len, to_lwip_msg_flags(flags), a.get(), a.length));
 }
 
 ssize_t zts_bsd_sendmsg(int fd, const struct zts_msghdr* msg, int flags) {
-  if (msg == nullptr || (msg->msg_iov == nullptr && msg->msg_iovlen > 0)) return fail_arg(ZTS_EFAULT);
+  if (msg == nullptr || (msg->msg_iov == nullptr && msg->msg_iovlen > 0))
+    return fail_arg(ZTS_EFAULT);
   struct msghdr m {};
   LwipSockaddr to;
   if (msg->msg_name != nullptr) {
-    if (const int e = to_lwip(static_cast<const zts_sockaddr*>(msg->msg_name), msg->msg_namelen, to); e != ZTS_ERR_OK)
+    if (const int e =
+            to_lwip(static_cast<const zts_sockaddr*>(msg->msg_name), msg->msg_namelen, to);
+        e != ZTS_ERR_OK)
       return e;
     m.msg_name = to.get();
     m.msg_namelen = to.length;
@@ -329,15 +336,18 @@ ssize_t zts_bsd_recv(int fd, void* buf, size_t len, int flags) {
 
 ssize_t zts_bsd_recvfrom(int fd, void* buf, size_t len, int flags, struct zts_sockaddr* addr,
                          zts_socklen_t* addrlen) {
-  if ((buf == nullptr && len > 0) || (addr != nullptr && addrlen == nullptr)) return fail_arg(ZTS_EFAULT);
+  if ((buf == nullptr && len > 0) || (addr != nullptr && addrlen == nullptr))
+    return fail_arg(ZTS_EFAULT);
   LwipSockaddr from;
-  const ssize_t r = checked(lwip_recvfrom(fd, buf, len, to_lwip_msg_flags(flags), from.get(), &from.length));
+  const ssize_t r =
+      checked(lwip_recvfrom(fd, buf, len, to_lwip_msg_flags(flags), from.get(), &from.length));
   if (r >= 0 && addr != nullptr) to_zts(from.get(), addr, addrlen);
   return r;
 }
 
 ssize_t zts_bsd_recvmsg(int fd, struct zts_msghdr* msg, int flags) {
-  if (msg == nullptr || (msg->msg_iov == nullptr && msg->msg_iovlen > 0)) return fail_arg(ZTS_EFAULT);
+  if (msg == nullptr || (msg->msg_iov == nullptr && msg->msg_iovlen > 0))
+    return fail_arg(ZTS_EFAULT);
   struct msghdr m {};
   LwipSockaddr from;
   if (msg->msg_name != nullptr) {

@@ -34,16 +34,19 @@ int map_bits(std::initializer_list<Pair> table, int bits, bool to_lwip) {
   return out;
 }
 
-constexpr std::initializer_list<Pair> kMsgFlags = {
-    {ZTS_MSG_PEEK, MSG_PEEK}, {ZTS_MSG_WAITALL, MSG_WAITALL}, {ZTS_MSG_OOB, MSG_OOB},
-    {ZTS_MSG_DONTWAIT, MSG_DONTWAIT}, {ZTS_MSG_MORE, MSG_MORE}};
+constexpr std::initializer_list<Pair> kMsgFlags = {{ZTS_MSG_PEEK, MSG_PEEK},
+                                                   {ZTS_MSG_WAITALL, MSG_WAITALL},
+                                                   {ZTS_MSG_OOB, MSG_OOB},
+                                                   {ZTS_MSG_DONTWAIT, MSG_DONTWAIT},
+                                                   {ZTS_MSG_MORE, MSG_MORE}};
 // Only in recvmsg's msg_flags (their values overlap the send/recv flags).
-constexpr std::initializer_list<Pair> kMsgResultFlags = {{ZTS_MSG_TRUNC, MSG_TRUNC}, {ZTS_MSG_CTRUNC, MSG_CTRUNC}};
+constexpr std::initializer_list<Pair> kMsgResultFlags = {{ZTS_MSG_TRUNC, MSG_TRUNC},
+                                                         {ZTS_MSG_CTRUNC, MSG_CTRUNC}};
 
 constexpr std::initializer_list<Pair> kPollEvents = {
-    {ZTS_POLLIN, POLLIN},         {ZTS_POLLOUT, POLLOUT},       {ZTS_POLLERR, POLLERR},
-    {ZTS_POLLNVAL, POLLNVAL},     {ZTS_POLLRDNORM, POLLRDNORM}, {ZTS_POLLRDBAND, POLLRDBAND},
-    {ZTS_POLLPRI, POLLPRI},       {ZTS_POLLWRNORM, POLLWRNORM}, {ZTS_POLLWRBAND, POLLWRBAND},
+    {ZTS_POLLIN, POLLIN},     {ZTS_POLLOUT, POLLOUT},       {ZTS_POLLERR, POLLERR},
+    {ZTS_POLLNVAL, POLLNVAL}, {ZTS_POLLRDNORM, POLLRDNORM}, {ZTS_POLLRDBAND, POLLRDBAND},
+    {ZTS_POLLPRI, POLLPRI},   {ZTS_POLLWRNORM, POLLWRNORM}, {ZTS_POLLWRBAND, POLLWRBAND},
     {ZTS_POLLHUP, POLLHUP}};
 
 constexpr std::initializer_list<Pair> kFileFlags = {
@@ -52,20 +55,31 @@ constexpr std::initializer_list<Pair> kFileFlags = {
 constexpr std::initializer_list<Pair> kTypes = {
     {ZTS_SOCK_STREAM, SOCK_STREAM}, {ZTS_SOCK_DGRAM, SOCK_DGRAM}, {ZTS_SOCK_RAW, SOCK_RAW}};
 
-constexpr std::initializer_list<Pair> kSocketOptions = {
-    {ZTS_SO_DEBUG, SO_DEBUG},         {ZTS_SO_ACCEPTCONN, SO_ACCEPTCONN}, {ZTS_SO_REUSEADDR, SO_REUSEADDR},
-    {ZTS_SO_KEEPALIVE, SO_KEEPALIVE}, {ZTS_SO_DONTROUTE, SO_DONTROUTE},   {ZTS_SO_BROADCAST, SO_BROADCAST},
-    {ZTS_SO_LINGER, SO_LINGER},       {ZTS_SO_OOBINLINE, SO_OOBINLINE},   {ZTS_SO_REUSEPORT, SO_REUSEPORT},
-    {ZTS_SO_SNDBUF, SO_SNDBUF},       {ZTS_SO_RCVBUF, SO_RCVBUF},         {ZTS_SO_SNDLOWAT, SO_SNDLOWAT},
-    {ZTS_SO_RCVLOWAT, SO_RCVLOWAT},   {ZTS_SO_SNDTIMEO, SO_SNDTIMEO},     {ZTS_SO_RCVTIMEO, SO_RCVTIMEO},
-    {ZTS_SO_ERROR, SO_ERROR},         {ZTS_SO_TYPE, SO_TYPE},             {ZTS_SO_NO_CHECK, SO_NO_CHECK},
+constexpr std::initializer_list<Pair> kSocketOptions = {{ZTS_SO_DEBUG, SO_DEBUG},
+                                                        {ZTS_SO_ACCEPTCONN, SO_ACCEPTCONN},
+                                                        {ZTS_SO_REUSEADDR, SO_REUSEADDR},
+                                                        {ZTS_SO_KEEPALIVE, SO_KEEPALIVE},
+                                                        {ZTS_SO_DONTROUTE, SO_DONTROUTE},
+                                                        {ZTS_SO_BROADCAST, SO_BROADCAST},
+                                                        {ZTS_SO_LINGER, SO_LINGER},
+                                                        {ZTS_SO_OOBINLINE, SO_OOBINLINE},
+                                                        {ZTS_SO_REUSEPORT, SO_REUSEPORT},
+                                                        {ZTS_SO_SNDBUF, SO_SNDBUF},
+                                                        {ZTS_SO_RCVBUF, SO_RCVBUF},
+                                                        {ZTS_SO_SNDLOWAT, SO_SNDLOWAT},
+                                                        {ZTS_SO_RCVLOWAT, SO_RCVLOWAT},
+                                                        {ZTS_SO_SNDTIMEO, SO_SNDTIMEO},
+                                                        {ZTS_SO_RCVTIMEO, SO_RCVTIMEO},
+                                                        {ZTS_SO_ERROR, SO_ERROR},
+                                                        {ZTS_SO_TYPE, SO_TYPE},
+                                                        {ZTS_SO_NO_CHECK, SO_NO_CHECK},
 #ifdef SO_USELOOPBACK
-    {ZTS_SO_USELOOPBACK, SO_USELOOPBACK},
+                                                        {ZTS_SO_USELOOPBACK, SO_USELOOPBACK},
 #endif
 #ifdef SO_CONTIMEO
-    {ZTS_SO_CONTIMEO, SO_CONTIMEO},
+                                                        {ZTS_SO_CONTIMEO, SO_CONTIMEO},
 #endif
-    {ZTS_SO_BINDTODEVICE, SO_BINDTODEVICE}};
+                                                        {ZTS_SO_BINDTODEVICE, SO_BINDTODEVICE}};
 
 constexpr std::initializer_list<Pair> kIpOptions = {
     {ZTS_IP_TOS, IP_TOS},
@@ -82,14 +96,13 @@ constexpr std::initializer_list<Pair> kIpOptions = {
 #endif
 };
 
-constexpr std::initializer_list<Pair> kTcpOptions = {
-    {ZTS_TCP_NODELAY, TCP_NODELAY},
+constexpr std::initializer_list<Pair> kTcpOptions = {{ZTS_TCP_NODELAY, TCP_NODELAY},
 #ifdef TCP_KEEPALIVE
-    {ZTS_TCP_KEEPALIVE, TCP_KEEPALIVE},
+                                                     {ZTS_TCP_KEEPALIVE, TCP_KEEPALIVE},
 #endif
-    {ZTS_TCP_KEEPIDLE, TCP_KEEPIDLE},
-    {ZTS_TCP_KEEPINTVL, TCP_KEEPINTVL},
-    {ZTS_TCP_KEEPCNT, TCP_KEEPCNT}};
+                                                     {ZTS_TCP_KEEPIDLE, TCP_KEEPIDLE},
+                                                     {ZTS_TCP_KEEPINTVL, TCP_KEEPINTVL},
+                                                     {ZTS_TCP_KEEPCNT, TCP_KEEPCNT}};
 
 constexpr std::initializer_list<Pair> kIp6Options = {
     {ZTS_IPV6_CHECKSUM, IPV6_CHECKSUM},
@@ -208,7 +221,8 @@ void to_zts(const struct sockaddr* addr, struct zts_sockaddr* out, zts_socklen_t
 }
 
 int to_lwip_family(int zts_family) {
-  return find_lwip({{ZTS_AF_INET, AF_INET}, {ZTS_AF_INET6, AF_INET6}, {ZTS_AF_UNSPEC, AF_UNSPEC}}, zts_family);
+  return find_lwip({{ZTS_AF_INET, AF_INET}, {ZTS_AF_INET6, AF_INET6}, {ZTS_AF_UNSPEC, AF_UNSPEC}},
+                   zts_family);
 }
 
 int to_lwip_type(int zts_type) { return find_lwip(kTypes, zts_type); }
@@ -227,14 +241,19 @@ int to_lwip_protocol(int zts_protocol) {
 }
 
 int to_lwip_shutdown(int zts_how) {
-  return find_lwip({{ZTS_SHUT_RD, SHUT_RD}, {ZTS_SHUT_WR, SHUT_WR}, {ZTS_SHUT_RDWR, SHUT_RDWR}}, zts_how);
+  return find_lwip({{ZTS_SHUT_RD, SHUT_RD}, {ZTS_SHUT_WR, SHUT_WR}, {ZTS_SHUT_RDWR, SHUT_RDWR}},
+                   zts_how);
 }
 
 int to_lwip_msg_flags(int zts_flags) { return map_bits(kMsgFlags, zts_flags, true); }
 int to_zts_msg_flags(int lwip_flags) { return map_bits(kMsgResultFlags, lwip_flags, false); }
 
-short to_lwip_poll_events(short zts_events) { return static_cast<short>(map_bits(kPollEvents, zts_events, true)); }
-short to_zts_poll_events(short lwip_events) { return static_cast<short>(map_bits(kPollEvents, lwip_events, false)); }
+short to_lwip_poll_events(short zts_events) {
+  return static_cast<short>(map_bits(kPollEvents, zts_events, true));
+}
+short to_zts_poll_events(short lwip_events) {
+  return static_cast<short>(map_bits(kPollEvents, lwip_events, false));
+}
 
 int to_lwip_file_flags(int zts_flags) { return map_bits(kFileFlags, zts_flags, true); }
 int to_zts_file_flags(int lwip_flags) { return map_bits(kFileFlags, lwip_flags, false); }

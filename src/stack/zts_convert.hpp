@@ -26,7 +26,9 @@ T checked(T result) {
 struct LwipSockaddr {
   struct sockaddr_storage storage {};
   socklen_t length = sizeof(storage);
-  struct sockaddr* get() { return reinterpret_cast<struct sockaddr*>(&storage); }
+  struct sockaddr* get() {
+    return reinterpret_cast<struct sockaddr*>(&storage);
+  }
 };
 
 // A zts address for lwIP: 0, or a ZTS_ERR_* with zts_errno set. sin_len is

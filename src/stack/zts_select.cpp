@@ -16,9 +16,10 @@ int timeout_ms(const zts_timeval* t) {
 
 }  // namespace
 
-extern "C" int zts_bsd_select(int nfds, zts_fd_set* readfds, zts_fd_set* writefds, zts_fd_set* exceptfds,
-                              zts_timeval* timeout) {
-  if (nfds < 0 || nfds > ZTS_FD_SETSIZE || (timeout != nullptr && (timeout->tv_sec < 0 || timeout->tv_usec < 0))) {
+extern "C" int zts_bsd_select(int nfds, zts_fd_set* readfds, zts_fd_set* writefds,
+                              zts_fd_set* exceptfds, zts_timeval* timeout) {
+  if (nfds < 0 || nfds > ZTS_FD_SETSIZE ||
+      (timeout != nullptr && (timeout->tv_sec < 0 || timeout->tv_usec < 0))) {
     zts_errno = ZTS_EINVAL;
     return ZTS_ERR_SOCKET;
   }
@@ -30,7 +31,8 @@ extern "C" int zts_bsd_select(int nfds, zts_fd_set* readfds, zts_fd_set* writefd
     if (exceptfds != nullptr && ZTS_FD_ISSET(fd, exceptfds)) events |= ZTS_POLLPRI;
     if (events != 0) polled.push_back({fd, events, 0});
   }
-  const int r = zts_bsd_poll(polled.data(), static_cast<zts_nfds_t>(polled.size()), timeout_ms(timeout));
+  const int r =
+      zts_bsd_poll(polled.data(), static_cast<zts_nfds_t>(polled.size()), timeout_ms(timeout));
   if (r < 0) return r;
   for (const auto& p : polled) {
     if (p.revents & ZTS_POLLNVAL) {

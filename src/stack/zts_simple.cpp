@@ -12,7 +12,8 @@ constexpr int kDefaultConnectTimeoutMs = 30000;
 // text is not an address.
 int parse(const char* ipstr, unsigned short port, zts_sockaddr_storage& out, zts_socklen_t& len) {
   len = sizeof out;
-  if (zts_util_ipstr_to_saddr(ipstr, port, reinterpret_cast<zts_sockaddr*>(&out), &len) != ZTS_ERR_OK) {
+  if (zts_util_ipstr_to_saddr(ipstr, port, reinterpret_cast<zts_sockaddr*>(&out), &len) !=
+      ZTS_ERR_OK) {
     zts_errno = ZTS_EINVAL;
     return ZTS_ERR_ARG;
   }
@@ -58,19 +59,23 @@ int get_linger(int fd, zts_linger& l) {
 }
 
 // Writes the address as text and its port; ZTS_ERR_ARG if len is too small.
-int describe(const zts_sockaddr_storage& a, zts_socklen_t alen, char* dst, int len, unsigned short* port) {
+int describe(const zts_sockaddr_storage& a, zts_socklen_t alen, char* dst, int len,
+             unsigned short* port) {
   if (dst == nullptr || len < ZTS_INET6_ADDRSTRLEN) {
     zts_errno = ZTS_EINVAL;
     return ZTS_ERR_ARG;
   }
-  return zts_util_ntop(reinterpret_cast<zts_sockaddr*>(const_cast<zts_sockaddr_storage*>(&a)), alen, dst, len, port);
+  return zts_util_ntop(reinterpret_cast<zts_sockaddr*>(const_cast<zts_sockaddr_storage*>(&a)), alen,
+                       dst, len, port);
 }
 
 }  // namespace
 
 extern "C" {
 
-int zts_socket(int family, int type, int protocol) { return zts_bsd_socket(family, type, protocol); }
+int zts_socket(int family, int type, int protocol) {
+  return zts_bsd_socket(family, type, protocol);
+}
 
 // One attempt, bounded by the timeout: lwIP retransmits the SYN itself, and
 // the ZeroTier engine queues frames while it looks a peer up, so retrying
@@ -128,8 +133,12 @@ int zts_accept(int fd, char* remote_addr, int len, unsigned short* port) {
   return s;
 }
 
-ssize_t zts_send(int fd, const void* buf, size_t len, int flags) { return zts_bsd_send(fd, buf, len, flags); }
-ssize_t zts_recv(int fd, void* buf, size_t len, int flags) { return zts_bsd_recv(fd, buf, len, flags); }
+ssize_t zts_send(int fd, const void* buf, size_t len, int flags) {
+  return zts_bsd_send(fd, buf, len, flags);
+}
+ssize_t zts_recv(int fd, void* buf, size_t len, int flags) {
+  return zts_bsd_recv(fd, buf, len, flags);
+}
 ssize_t zts_read(int fd, void* buf, size_t len) { return zts_bsd_read(fd, buf, len); }
 ssize_t zts_write(int fd, const void* buf, size_t len) { return zts_bsd_write(fd, buf, len); }
 int zts_shutdown_rd(int fd) { return zts_bsd_shutdown(fd, ZTS_SHUT_RD); }
@@ -140,14 +149,16 @@ int zts_close(int fd) { return zts_bsd_close(fd); }
 int zts_getpeername(int fd, char* remote_addr_str, int len, unsigned short* port) {
   zts_sockaddr_storage a{};
   zts_socklen_t alen = sizeof a;
-  if (const int r = zts_bsd_getpeername(fd, reinterpret_cast<zts_sockaddr*>(&a), &alen); r < 0) return r;
+  if (const int r = zts_bsd_getpeername(fd, reinterpret_cast<zts_sockaddr*>(&a), &alen); r < 0)
+    return r;
   return describe(a, alen, remote_addr_str, len, port);
 }
 
 int zts_getsockname(int fd, char* local_addr_str, int len, unsigned short* port) {
   zts_sockaddr_storage a{};
   zts_socklen_t alen = sizeof a;
-  if (const int r = zts_bsd_getsockname(fd, reinterpret_cast<zts_sockaddr*>(&a), &alen); r < 0) return r;
+  if (const int r = zts_bsd_getsockname(fd, reinterpret_cast<zts_sockaddr*>(&a), &alen); r < 0)
+    return r;
   return describe(a, alen, local_addr_str, len, port);
 }
 
@@ -200,7 +211,9 @@ int zts_udp_client(const char* remote_ipstr) {
   return zts_bsd_socket(family, ZTS_SOCK_DGRAM, 0);
 }
 
-int zts_set_no_delay(int fd, int enabled) { return set_int(fd, ZTS_IPPROTO_TCP, ZTS_TCP_NODELAY, enabled != 0); }
+int zts_set_no_delay(int fd, int enabled) {
+  return set_int(fd, ZTS_IPPROTO_TCP, ZTS_TCP_NODELAY, enabled != 0);
+}
 int zts_get_no_delay(int fd) {
   const int v = get_int(fd, ZTS_IPPROTO_TCP, ZTS_TCP_NODELAY);
   return v < 0 ? v : v != 0;
@@ -257,9 +270,13 @@ int zts_set_send_timeout(int fd, int seconds, int microseconds) {
 }
 int zts_get_send_timeout(int fd) { return get_timeout(fd, ZTS_SO_SNDTIMEO); }
 
-int zts_set_send_buf_size(int fd, int size) { return set_int(fd, ZTS_SOL_SOCKET, ZTS_SO_SNDBUF, size); }
+int zts_set_send_buf_size(int fd, int size) {
+  return set_int(fd, ZTS_SOL_SOCKET, ZTS_SO_SNDBUF, size);
+}
 int zts_get_send_buf_size(int fd) { return get_int(fd, ZTS_SOL_SOCKET, ZTS_SO_SNDBUF); }
-int zts_set_recv_buf_size(int fd, int size) { return set_int(fd, ZTS_SOL_SOCKET, ZTS_SO_RCVBUF, size); }
+int zts_set_recv_buf_size(int fd, int size) {
+  return set_int(fd, ZTS_SOL_SOCKET, ZTS_SO_RCVBUF, size);
+}
 int zts_get_recv_buf_size(int fd) { return get_int(fd, ZTS_SOL_SOCKET, ZTS_SO_RCVBUF); }
 
 int zts_set_ttl(int fd, int ttl) {

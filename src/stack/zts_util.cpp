@@ -47,8 +47,8 @@ int zts_util_get_ip_family(const char* ipstr) {
   return ZTS_ERR_ARG;
 }
 
-int zts_util_ipstr_to_saddr(const char* src_ipstr, unsigned short port, struct zts_sockaddr* dstaddr,
-                            zts_socklen_t* addrlen) {
+int zts_util_ipstr_to_saddr(const char* src_ipstr, unsigned short port,
+                            struct zts_sockaddr* dstaddr, zts_socklen_t* addrlen) {
   if (src_ipstr == nullptr || dstaddr == nullptr || addrlen == nullptr) return ZTS_ERR_ARG;
   const int family = zts_util_get_ip_family(src_ipstr);
   if (family == ZTS_AF_INET) {
@@ -76,19 +76,22 @@ int zts_util_ipstr_to_saddr(const char* src_ipstr, unsigned short port, struct z
   return ZTS_ERR_ARG;
 }
 
-int zts_util_ntop(struct zts_sockaddr* addr, zts_socklen_t addrlen, char* dst_str, int len, unsigned short* port) {
+int zts_util_ntop(struct zts_sockaddr* addr, zts_socklen_t addrlen, char* dst_str, int len,
+                  unsigned short* port) {
   if (addr == nullptr || dst_str == nullptr || len <= 0) return ZTS_ERR_ARG;
   if (addr->sa_family == ZTS_AF_INET && addrlen >= sizeof(zts_sockaddr_in)) {
     zts_sockaddr_in in;
     std::memcpy(&in, addr, sizeof in);
-    if (inet_ntop(AF_INET, &in.sin_addr, dst_str, static_cast<socklen_t>(len)) == nullptr) return ZTS_ERR_ARG;
+    if (inet_ntop(AF_INET, &in.sin_addr, dst_str, static_cast<socklen_t>(len)) == nullptr)
+      return ZTS_ERR_ARG;
     if (port != nullptr) *port = ntohs(in.sin_port);
     return ZTS_ERR_OK;
   }
   if (addr->sa_family == ZTS_AF_INET6 && addrlen >= sizeof(zts_sockaddr_in6)) {
     zts_sockaddr_in6 in6;
     std::memcpy(&in6, addr, sizeof in6);
-    if (inet_ntop(AF_INET6, &in6.sin6_addr, dst_str, static_cast<socklen_t>(len)) == nullptr) return ZTS_ERR_ARG;
+    if (inet_ntop(AF_INET6, &in6.sin6_addr, dst_str, static_cast<socklen_t>(len)) == nullptr)
+      return ZTS_ERR_ARG;
     if (port != nullptr) *port = ntohs(in6.sin6_port);
     return ZTS_ERR_OK;
   }

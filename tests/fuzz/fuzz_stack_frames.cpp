@@ -24,7 +24,8 @@ struct World {
   int tcp = -1, udp = -1;
 };
 
-std::unique_ptr<zt::stack::StackInterface> make(std::uint64_t mac, std::vector<const char*> addresses,
+std::unique_ptr<zt::stack::StackInterface> make(std::uint64_t mac,
+                                                std::vector<const char*> addresses,
                                                 std::vector<zt::stack::Route> routes = {}) {
   zt::stack::InterfaceConfig c;
   c.mac = zt::MacAddress(mac);
@@ -37,7 +38,8 @@ World& world() {
   static World w = [] {
     World w;
     w.a = make(0x020000000001, {"10.0.0.1/24", "fd00::1/64", "fc11:2233:4455:6677:8899::1/40"},
-               {{*zt::InetAddress::from_string("192.168.0.0/16"), *zt::InetAddress::from_string("10.0.0.254")}});
+               {{*zt::InetAddress::from_string("192.168.0.0/16"),
+                 *zt::InetAddress::from_string("10.0.0.254")}});
     w.b = make(0x020000000002, {"10.1.0.1/24", "fd01::1/64"});
     w.tcp = zts_bsd_socket(ZTS_AF_INET6, ZTS_SOCK_STREAM, 0);  // dual-stack: IPv4 and IPv6
     zts_bind(w.tcp, "::", 80);

@@ -35,7 +35,8 @@ class FrameCollector {
         auto parsed = frames::parse(frames_[cursor_++]);
         if (parsed && match(*parsed)) return parsed;
       }
-      if (changed_.wait_until(lock, deadline) == std::cv_status::timeout && cursor_ == frames_.size())
+      if (changed_.wait_until(lock, deadline) == std::cv_status::timeout &&
+          cursor_ == frames_.size())
         return std::nullopt;
     }
   }

@@ -43,7 +43,8 @@ std::uint32_t pseudo_sum(std::span<const std::uint8_t> src, std::span<const std:
     p.push_back(protocol);
   }
   std::uint32_t sum = 0;
-  for (std::size_t i = 0; i < p.size(); i += 2) sum += static_cast<std::uint32_t>(p[i] << 8 | p[i + 1]);
+  for (std::size_t i = 0; i < p.size(); i += 2)
+    sum += static_cast<std::uint32_t>(p[i] << 8 | p[i + 1]);
   return sum;
 }
 
@@ -59,7 +60,8 @@ std::uint32_t read32(std::span<const std::uint8_t> b, std::size_t at) {
 
 Mac mac_of(std::uint64_t value) {
   Mac m;
-  for (int i = 0; i < 6; ++i) m[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value >> (40 - 8 * i));
+  for (int i = 0; i < 6; ++i)
+    m[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value >> (40 - 8 * i));
   return m;
 }
 
@@ -69,7 +71,9 @@ Ip6 ip6_of(const char* text) {
   return a;
 }
 
-Mac ip6_multicast_mac(const Ip6& group) { return {0x33, 0x33, group[12], group[13], group[14], group[15]}; }
+Mac ip6_multicast_mac(const Ip6& group) {
+  return {0x33, 0x33, group[12], group[13], group[14], group[15]};
+}
 
 Ip6 solicited_node(const Ip6& address) {
   Ip6 g = ip6_of("ff02::1:ff00:0");
@@ -80,13 +84,15 @@ Ip6 solicited_node(const Ip6& address) {
 }
 
 std::uint16_t internet_checksum(std::span<const std::uint8_t> data, std::uint32_t sum) {
-  for (std::size_t i = 0; i + 1 < data.size(); i += 2) sum += static_cast<std::uint32_t>(data[i] << 8 | data[i + 1]);
+  for (std::size_t i = 0; i + 1 < data.size(); i += 2)
+    sum += static_cast<std::uint32_t>(data[i] << 8 | data[i + 1]);
   if (data.size() % 2) sum += static_cast<std::uint32_t>(data.back() << 8);
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
   return static_cast<std::uint16_t>(~sum);
 }
 
-Bytes ethernet(const Mac& dst, const Mac& src, std::uint16_t type, std::span<const std::uint8_t> payload) {
+Bytes ethernet(const Mac& dst, const Mac& src, std::uint16_t type,
+               std::span<const std::uint8_t> payload) {
   Bytes f;
   append(f, dst);
   append(f, src);
@@ -95,8 +101,8 @@ Bytes ethernet(const Mac& dst, const Mac& src, std::uint16_t type, std::span<con
   return f;
 }
 
-static Bytes arp(std::uint16_t op, const Mac& sender_mac, const Ip4& sender_ip, const Mac& target_mac,
-                 const Ip4& target_ip) {
+static Bytes arp(std::uint16_t op, const Mac& sender_mac, const Ip4& sender_ip,
+                 const Mac& target_mac, const Ip4& target_ip) {
   Bytes a;
   put16(a, 1);  // Ethernet
   put16(a, kEtherIp4);
@@ -114,11 +120,13 @@ Bytes arp_request(const Mac& sender_mac, const Ip4& sender_ip, const Ip4& target
   return arp(1, sender_mac, sender_ip, Mac{}, target_ip);
 }
 
-Bytes arp_reply(const Mac& sender_mac, const Ip4& sender_ip, const Mac& target_mac, const Ip4& target_ip) {
+Bytes arp_reply(const Mac& sender_mac, const Ip4& sender_ip, const Mac& target_mac,
+                const Ip4& target_ip) {
   return arp(2, sender_mac, sender_ip, target_mac, target_ip);
 }
 
-Bytes ip4(const Ip4& src, const Ip4& dst, std::uint8_t protocol, std::span<const std::uint8_t> payload) {
+Bytes ip4(const Ip4& src, const Ip4& dst, std::uint8_t protocol,
+          std::span<const std::uint8_t> payload) {
   Bytes p;
   p.push_back(0x45);
   p.push_back(0);
@@ -144,7 +152,8 @@ Bytes icmp4_echo_request(std::uint16_t id, std::uint16_t seq, std::span<const st
   return m;
 }
 
-Bytes ip6(const Ip6& src, const Ip6& dst, std::uint8_t next_header, std::span<const std::uint8_t> payload) {
+Bytes ip6(const Ip6& src, const Ip6& dst, std::uint8_t next_header,
+          std::span<const std::uint8_t> payload) {
   Bytes p{0x60, 0, 0, 0};
   put16(p, static_cast<std::uint16_t>(payload.size()));
   p.push_back(next_header);
@@ -180,8 +189,9 @@ Bytes icmp6_echo_body(std::uint16_t id, std::uint16_t seq, std::span<const std::
   return b;
 }
 
-Bytes tcp4(const Ip4& src, const Ip4& dst, std::uint16_t sport, std::uint16_t dport, std::uint32_t seq,
-           std::uint32_t ack, std::uint8_t flags, std::span<const std::uint8_t> data) {
+Bytes tcp4(const Ip4& src, const Ip4& dst, std::uint16_t sport, std::uint16_t dport,
+           std::uint32_t seq, std::uint32_t ack, std::uint8_t flags,
+           std::span<const std::uint8_t> data) {
   Bytes t;
   put16(t, sport);
   put16(t, dport);
@@ -221,8 +231,10 @@ std::optional<Parsed> parse(std::span<const std::uint8_t> frame) {
     std::memcpy(p.ip4_src.data(), b.data() + 12, 4);
     std::memcpy(p.ip4_dst.data(), b.data() + 16, 4);
     p.ip4_header_checksum_ok = internet_checksum(std::span(b).first(header)) == 0;
-    p.l4.assign(b.begin() + static_cast<std::ptrdiff_t>(header), b.begin() + static_cast<std::ptrdiff_t>(total));
-    const std::uint32_t initial = p.protocol == kProtoIcmp ? 0 : pseudo_sum(p.ip4_src, p.ip4_dst, p.protocol, p.l4.size());
+    p.l4.assign(b.begin() + static_cast<std::ptrdiff_t>(header),
+                b.begin() + static_cast<std::ptrdiff_t>(total));
+    const std::uint32_t initial =
+        p.protocol == kProtoIcmp ? 0 : pseudo_sum(p.ip4_src, p.ip4_dst, p.protocol, p.l4.size());
     p.l4_checksum_ok = internet_checksum(p.l4, initial) == 0;
   } else if (p.ether_type == kEtherIp6) {
     if (b.size() < 40) return std::nullopt;
@@ -232,7 +244,8 @@ std::optional<Parsed> parse(std::span<const std::uint8_t> frame) {
     std::memcpy(p.ip6_src.data(), b.data() + 8, 16);
     std::memcpy(p.ip6_dst.data(), b.data() + 24, 16);
     p.l4.assign(b.begin() + 40, b.begin() + 40 + static_cast<std::ptrdiff_t>(length));
-    p.l4_checksum_ok = internet_checksum(p.l4, pseudo_sum(p.ip6_src, p.ip6_dst, p.protocol, p.l4.size())) == 0;
+    p.l4_checksum_ok =
+        internet_checksum(p.l4, pseudo_sum(p.ip6_src, p.ip6_dst, p.protocol, p.l4.size())) == 0;
   }
   return p;
 }

@@ -28,12 +28,16 @@ Ip6 solicited_node(const Ip6& address);
 
 std::uint16_t internet_checksum(std::span<const std::uint8_t> data, std::uint32_t initial = 0);
 
-Bytes ethernet(const Mac& dst, const Mac& src, std::uint16_t type, std::span<const std::uint8_t> payload);
+Bytes ethernet(const Mac& dst, const Mac& src, std::uint16_t type,
+               std::span<const std::uint8_t> payload);
 Bytes arp_request(const Mac& sender_mac, const Ip4& sender_ip, const Ip4& target_ip);
-Bytes arp_reply(const Mac& sender_mac, const Ip4& sender_ip, const Mac& target_mac, const Ip4& target_ip);
-Bytes ip4(const Ip4& src, const Ip4& dst, std::uint8_t protocol, std::span<const std::uint8_t> payload);
+Bytes arp_reply(const Mac& sender_mac, const Ip4& sender_ip, const Mac& target_mac,
+                const Ip4& target_ip);
+Bytes ip4(const Ip4& src, const Ip4& dst, std::uint8_t protocol,
+          std::span<const std::uint8_t> payload);
 Bytes icmp4_echo_request(std::uint16_t id, std::uint16_t seq, std::span<const std::uint8_t> data);
-Bytes ip6(const Ip6& src, const Ip6& dst, std::uint8_t next_header, std::span<const std::uint8_t> payload);
+Bytes ip6(const Ip6& src, const Ip6& dst, std::uint8_t next_header,
+          std::span<const std::uint8_t> payload);
 // ICMPv6 message with its checksum over the pseudo-header.
 Bytes icmp6(const Ip6& src, const Ip6& dst, std::uint8_t type, std::uint8_t code,
             std::span<const std::uint8_t> body);
@@ -42,8 +46,9 @@ Bytes icmp6(const Ip6& src, const Ip6& dst, std::uint8_t type, std::uint8_t code
 Bytes neighbor_solicitation_body(const Ip6& target, const Mac& source_mac);
 Bytes icmp6_echo_body(std::uint16_t id, std::uint16_t seq, std::span<const std::uint8_t> data);
 // A TCP segment (20-byte header, no options) with its checksum.
-Bytes tcp4(const Ip4& src, const Ip4& dst, std::uint16_t sport, std::uint16_t dport, std::uint32_t seq,
-           std::uint32_t ack, std::uint8_t flags, std::span<const std::uint8_t> data = {});
+Bytes tcp4(const Ip4& src, const Ip4& dst, std::uint16_t sport, std::uint16_t dport,
+           std::uint32_t seq, std::uint32_t ack, std::uint8_t flags,
+           std::span<const std::uint8_t> data = {});
 
 // A parsed view of a frame the stack sent (copies; checks lengths).
 struct Parsed {

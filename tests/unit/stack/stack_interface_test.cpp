@@ -32,7 +32,8 @@ InterfaceConfig config(std::uint64_t mac, std::vector<InetAddress> addresses) {
 
 // The interface, with the frames it announces itself with at start-up
 // (gratuitous ARP) already taken from `out`.
-std::unique_ptr<StackInterface> make(FrameCollector& out, std::uint64_t mac, std::vector<InetAddress> addresses) {
+std::unique_ptr<StackInterface> make(FrameCollector& out, std::uint64_t mac,
+                                     std::vector<InetAddress> addresses) {
   std::string error;
   auto iface = StackInterface::create(config(mac, std::move(addresses)), out.sink(), &error);
   EXPECT_TRUE(iface) << error;
@@ -50,13 +51,15 @@ bool is_icmp6(const Parsed& p, std::uint8_t type) {
 
 Bytes echo_request_frame(const Mac& to_mac, const Ip4& from, const Ip4& to, std::uint16_t seq = 1) {
   const Bytes data{'p', 'i', 'n', 'g'};
-  return ethernet(to_mac, kPeerMac, kEtherIp4, ip4(from, to, kProtoIcmp, icmp4_echo_request(0x4242, seq, data)));
+  return ethernet(to_mac, kPeerMac, kEtherIp4,
+                  ip4(from, to, kProtoIcmp, icmp4_echo_request(0x4242, seq, data)));
 }
 
 TEST(StackInterface, ArpRequestForOurAddressGetsReply) {
   FrameCollector out;
   auto iface = make(out, 0x02aabbccdd01, {addr("10.0.0.1/24")});
-  iface->input_frame(ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp, arp_request(kPeerMac, kPeerIp, kOurIp)));
+  iface->input_frame(ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp,
+                              arp_request(kPeerMac, kPeerIp, kOurIp)));
 
   auto reply = out.next(is_arp_reply);
   ASSERT_TRUE(reply);
@@ -71,15 +74,16 @@ TEST(StackInterface, ArpRequestForOurAddressGetsReply) {
 TEST(StackInterface, ArpRequestForAnotherAddressIsIgnored) {
   FrameCollector out;
   auto iface = make(out, 0x02aabbccdd01, {addr("10.0.0.1/24")});
-  iface->input_frame(
-      ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp, arp_request(kPeerMac, kPeerIp, Ip4{10, 0, 0, 9})));
+  iface->input_frame(ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp,
+                              arp_request(kPeerMac, kPeerIp, Ip4{10, 0, 0, 9})));
   EXPECT_EQ(out.unread(), 0u);
 }
 
 TEST(StackInterface, FramesForAnotherMacAreDropped) {
   FrameCollector out;
   auto iface = make(out, 0x02aabbccdd01, {addr("10.0.0.1/24")});
-  iface->input_frame(ethernet(mac_of(0x02aabbccdd77), kPeerMac, kEtherArp, arp_request(kPeerMac, kPeerIp, kOurIp)));
+  iface->input_frame(ethernet(mac_of(0x02aabbccdd77), kPeerMac, kEtherArp,
+                              arp_request(kPeerMac, kPeerIp, kOurIp)));
   iface->input_frame(Bytes(10, 0xff));  // shorter than a header
   EXPECT_EQ(out.unread(), 0u);
   EXPECT_EQ(iface->counters().frames_dropped, 2u);
@@ -90,7 +94,8 @@ TEST(StackInterface, IcmpEchoGetsReplyWithValidChecksums) {
   auto iface = make(out, 0x02aabbccdd01, {addr("10.0.0.1/24")});
   // The ARP request teaches the stack the peer's MAC, so the reply needs no
   // resolution of its own.
-  iface->input_frame(ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp, arp_request(kPeerMac, kPeerIp, kOurIp)));
+  iface->input_frame(ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp,
+                              arp_request(kPeerMac, kPeerIp, kOurIp)));
   ASSERT_TRUE(out.next(is_arp_reply));
 
   iface->input_frame(echo_request_frame(kOurMac, kPeerIp, kOurIp, 7));
@@ -112,9 +117,10 @@ TEST(StackInterface, NeighborSolicitationGetsAdvertisement) {
   auto iface = make(out, 0x02aabbccdd01, {addr("fd00:1122:3344:5566:7788:99aa:bbcc:1/88")});
   // Sent to the solicited-node group: accepted without MLD.
   const Ip6 group = solicited_node(kOurIp6);
-  iface->input_frame(ethernet(ip6_multicast_mac(group), kPeerMac, kEtherIp6,
-                              ip6(kPeerIp6, group, kProtoIcmp6,
-                                  icmp6(kPeerIp6, group, 135, 0, neighbor_solicitation_body(kOurIp6, kPeerMac)))));
+  iface->input_frame(
+      ethernet(ip6_multicast_mac(group), kPeerMac, kEtherIp6,
+               ip6(kPeerIp6, group, kProtoIcmp6,
+                   icmp6(kPeerIp6, group, 135, 0, neighbor_solicitation_body(kOurIp6, kPeerMac)))));
 
   auto na = out.next([](const Parsed& p) { return is_icmp6(p, 136); });
   ASSERT_TRUE(na);
@@ -134,11 +140,13 @@ TEST(StackInterface, NeighborSolicitationGetsAdvertisement) {
 // would look for a router and drop the reply).
 TEST(StackInterface, Ipv6PeerInsideNetworkPrefixButOutsideSlash64IsOnLink) {
   FrameCollector out;
-  const Ip6 ours = ip6_of("fc11:2233:4455:6677:8899::1"), peer = ip6_of("fc11:2233:44aa:bbcc:ddee::1");
+  const Ip6 ours = ip6_of("fc11:2233:4455:6677:8899::1"),
+            peer = ip6_of("fc11:2233:44aa:bbcc:ddee::1");
   auto iface = make(out, 0x02aabbccdd01, {addr("fc11:2233:4455:6677:8899::1/40")});
   const Bytes data{1, 2, 3};
-  iface->input_frame(ethernet(kOurMac, kPeerMac, kEtherIp6,
-                              ip6(peer, ours, kProtoIcmp6, icmp6(peer, ours, 128, 0, icmp6_echo_body(9, 1, data)))));
+  iface->input_frame(ethernet(
+      kOurMac, kPeerMac, kEtherIp6,
+      ip6(peer, ours, kProtoIcmp6, icmp6(peer, ours, 128, 0, icmp6_echo_body(9, 1, data)))));
   // The reply waits for the peer's MAC: the stack solicits it on this link.
   auto ns = out.next([](const Parsed& p) { return is_icmp6(p, 135); });
   ASSERT_TRUE(ns);
@@ -155,7 +163,8 @@ TEST(StackInterface, ChangedAddressesTakeEffect) {
   const auto bcast = mac_of(0xffffffffffff);
   iface->input_frame(ethernet(bcast, kPeerMac, kEtherArp, arp_request(kPeerMac, kPeerIp, kOurIp)));
   EXPECT_EQ(out.unread(), 0u) << "the old address no longer answers";
-  iface->input_frame(ethernet(bcast, kPeerMac, kEtherArp, arp_request(kPeerMac, kPeerIp, Ip4{10, 0, 0, 5})));
+  iface->input_frame(
+      ethernet(bcast, kPeerMac, kEtherArp, arp_request(kPeerMac, kPeerIp, Ip4{10, 0, 0, 5})));
   auto reply = out.next(is_arp_reply);
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->arp_sender_ip, (Ip4{10, 0, 0, 5}));
@@ -164,8 +173,8 @@ TEST(StackInterface, ChangedAddressesTakeEffect) {
 TEST(StackInterface, RemovedInterfaceSendsNothingMore) {
   FrameCollector old_out, new_out;
   auto old_iface = make(old_out, 0x02aabbccdd01, {addr("10.0.0.1/24")});
-  old_iface->input_frame(
-      ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp, arp_request(kPeerMac, kPeerIp, kOurIp)));
+  old_iface->input_frame(ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp,
+                                  arp_request(kPeerMac, kPeerIp, kOurIp)));
   ASSERT_TRUE(old_out.next(is_arp_reply));
   // An echo from an unknown host leaves a reply queued behind an ARP query.
   old_iface->input_frame(echo_request_frame(kOurMac, Ip4{10, 0, 0, 3}, kOurIp));
@@ -174,8 +183,8 @@ TEST(StackInterface, RemovedInterfaceSendsNothingMore) {
 
   // The same address on a new interface answers there, and only there.
   auto new_iface = make(new_out, 0x02aabbccdd09, {addr("10.0.0.1/24")});
-  new_iface->input_frame(
-      ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp, arp_request(kPeerMac, kPeerIp, kOurIp)));
+  new_iface->input_frame(ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp,
+                                  arp_request(kPeerMac, kPeerIp, kOurIp)));
   auto reply = new_out.next(is_arp_reply);
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->arp_sender_mac, mac_of(0x02aabbccdd09));
@@ -191,7 +200,8 @@ TEST(StackInterface, TwoInterfacesNeverForwardBetweenEachOther) {
   auto a = make(out_a, 0x02aabbccdd0a, {addr("10.1.0.1/24"), addr("fd00:a::1/64")});
   auto b = make(out_b, 0x02aabbccdd0b, {addr("10.2.0.1/24"), addr("fd00:b::1/64")});
   const Ip4 peer_a{10, 1, 0, 2};
-  a->input_frame(ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp, arp_request(kPeerMac, peer_a, Ip4{10, 1, 0, 1})));
+  a->input_frame(ethernet(mac_of(0xffffffffffff), kPeerMac, kEtherArp,
+                          arp_request(kPeerMac, peer_a, Ip4{10, 1, 0, 1})));
   ASSERT_TRUE(out_a.next(is_arp_reply));
 
   // Control: an echo to A's own address is answered on A.
@@ -204,8 +214,9 @@ TEST(StackInterface, TwoInterfacesNeverForwardBetweenEachOther) {
   const Ip6 peer6 = ip6_of("fd00:a::2");
   for (const char* to : {"fd00:b::99", "fd00:b::1"}) {
     const Ip6 dst = ip6_of(to);
-    a->input_frame(ethernet(mac_a, kPeerMac, kEtherIp6,
-                            ip6(peer6, dst, kProtoIcmp6, icmp6(peer6, dst, 128, 0, icmp6_echo_body(1, 1, {})))));
+    a->input_frame(ethernet(
+        mac_a, kPeerMac, kEtherIp6,
+        ip6(peer6, dst, kProtoIcmp6, icmp6(peer6, dst, 128, 0, icmp6_echo_body(1, 1, {})))));
   }
   EXPECT_EQ(out_b.unread(), 0u) << "nothing may leave B";
   EXPECT_EQ(out_a.unread(), a_sent) << "B's address does not answer on A";
@@ -224,7 +235,8 @@ TEST(StackInterface, RejectsUnusableConfigurations) {
   std::vector<InetAddress> many;
   for (int i = 1; i <= 8; ++i) many.push_back(addr(("fd00::" + std::to_string(i) + "/64").c_str()));
   EXPECT_FALSE(StackInterface::create(config(0x02aabbccdd01, many), out.sink(), &error));
-  EXPECT_FALSE(StackInterface::create(config(0x02aabbccdd01, {addr("10.0.0.1/33")}), out.sink(), &error));
+  EXPECT_FALSE(
+      StackInterface::create(config(0x02aabbccdd01, {addr("10.0.0.1/33")}), out.sink(), &error));
   EXPECT_FALSE(StackInterface::create(config(0x02aabbccdd01, {}), nullptr, &error));
 }
 

@@ -23,8 +23,9 @@ namespace {
 constexpr const char* kPeerVariable = "ZTSDK_STACK_PEER";
 constexpr std::uint64_t kLocalMac = 0x020000000901, kPeerMac = 0x020000000902;
 
-std::unique_ptr<stack::StackInterface> make_interface(std::uint64_t mac, const char* ip4, const char* ip6,
-                                                      stack::UdpFrameLink& link, std::string* error) {
+std::unique_ptr<stack::StackInterface> make_interface(std::uint64_t mac, const char* ip4,
+                                                      const char* ip6, stack::UdpFrameLink& link,
+                                                      std::string* error) {
   stack::InterfaceConfig c;
   c.mac = MacAddress(mac);
   c.addresses = {*InetAddress::from_string(std::string(ip4) + "/24"),
@@ -85,7 +86,9 @@ int open_service(int family, int type, const char* any) {
         zts_socklen_t len = sizeof from;
         const ssize_t n = zts_bsd_recvfrom(fd, buffer.data(), buffer.size(), ZTS_MSG_DONTWAIT,
                                            reinterpret_cast<zts_sockaddr*>(&from), &len);
-        if (n >= 0) zts_bsd_sendto(fd, buffer.data(), static_cast<size_t>(n), 0, reinterpret_cast<zts_sockaddr*>(&from), len);
+        if (n >= 0)
+          zts_bsd_sendto(fd, buffer.data(), static_cast<size_t>(n), 0,
+                         reinterpret_cast<zts_sockaddr*>(&from), len);
       } else {
         const ssize_t n = zts_bsd_recv(fd, buffer.data(), buffer.size(), ZTS_MSG_DONTWAIT);
         if (n > 0 && send_all(fd, buffer.data(), static_cast<std::size_t>(n))) continue;
@@ -105,7 +108,8 @@ int open_service(int family, int type, const char* any) {
   auto link = stack::UdpFrameLink::open(0, &error);
   if (!link) std::_Exit(2);
   link->set_peer(parent_port);
-  auto iface = make_interface(kPeerMac, PeerAddresses::kPeer4, PeerAddresses::kPeer6, *link, &error);
+  auto iface =
+      make_interface(kPeerMac, PeerAddresses::kPeer4, PeerAddresses::kPeer6, *link, &error);
   if (!iface) std::_Exit(2);
   link->start(*iface);
   // The parent closes our stdin when done (or dies): leave then.
@@ -152,7 +156,8 @@ std::unique_ptr<StackPeer> StackPeer::start(std::string* error) {
   envp.push_back(nullptr);
   char name[] = "ztsdk_stack_peer";
   char* argv[] = {name, nullptr};
-  const int spawned = posix_spawn(&peer->child_, "/proc/self/exe", &actions, nullptr, argv, envp.data());
+  const int spawned =
+      posix_spawn(&peer->child_, "/proc/self/exe", &actions, nullptr, argv, envp.data());
   posix_spawn_file_actions_destroy(&actions);
   close(to_child[0]);
   close(from_child[1]);
@@ -168,7 +173,8 @@ std::unique_ptr<StackPeer> StackPeer::start(std::string* error) {
   std::string line;
   pollfd p{from_child[0], POLLIN, 0};
   char c;
-  while (line.find('\n') == std::string::npos && poll(&p, 1, 10000) == 1 && read(from_child[0], &c, 1) == 1)
+  while (line.find('\n') == std::string::npos && poll(&p, 1, 10000) == 1 &&
+         read(from_child[0], &c, 1) == 1)
     line += c;
   close(from_child[0]);
   const int child_port = std::atoi(line.c_str());
@@ -177,7 +183,8 @@ std::unique_ptr<StackPeer> StackPeer::start(std::string* error) {
     return nullptr;
   }
   peer->link_->set_peer(static_cast<std::uint16_t>(child_port));
-  peer->iface_ = make_interface(kLocalMac, PeerAddresses::kLocal4, PeerAddresses::kLocal6, *peer->link_, error);
+  peer->iface_ = make_interface(kLocalMac, PeerAddresses::kLocal4, PeerAddresses::kLocal6,
+                                *peer->link_, error);
   if (!peer->iface_) return nullptr;
   peer->link_->start(*peer->iface_);
   return peer;

@@ -22,7 +22,8 @@ const Mac kBroadcast = mac_of(0xffffffffffff);
 
 InetAddress addr(const char* text) { return *InetAddress::from_string(text); }
 
-std::unique_ptr<StackInterface> make(FrameCollector& out, std::uint64_t mac, std::vector<InetAddress> addresses,
+std::unique_ptr<StackInterface> make(FrameCollector& out, std::uint64_t mac,
+                                     std::vector<InetAddress> addresses,
                                      std::vector<Route> routes = {}) {
   InterfaceConfig c;
   c.mac = MacAddress(mac);
@@ -35,7 +36,9 @@ std::unique_ptr<StackInterface> make(FrameCollector& out, std::uint64_t mac, std
   return iface;
 }
 
-bool is_tcp(const Parsed& p) { return p.ether_type == kEtherIp4 && p.protocol == kProtoTcp && p.l4.size() >= 20; }
+bool is_tcp(const Parsed& p) {
+  return p.ether_type == kEtherIp4 && p.protocol == kProtoTcp && p.l4.size() >= 20;
+}
 bool is_arp_request(const Parsed& p) { return p.ether_type == kEtherArp && p.arp_op == 1; }
 bool is_neighbor_solicitation(const Parsed& p) {
   return p.ether_type == kEtherIp6 && p.protocol == kProtoIcmp6 && !p.l4.empty() && p.l4[0] == 135;
@@ -51,7 +54,8 @@ Ip6 ns_target(const Parsed& p) {
 int start_connect(const char* to, unsigned short port, const char* from = nullptr) {
   zts_sockaddr_storage a{};
   zts_socklen_t len = sizeof a;
-  EXPECT_EQ(zts_util_ipstr_to_saddr(to, port, reinterpret_cast<zts_sockaddr*>(&a), &len), ZTS_ERR_OK);
+  EXPECT_EQ(zts_util_ipstr_to_saddr(to, port, reinterpret_cast<zts_sockaddr*>(&a), &len),
+            ZTS_ERR_OK);
   const int fd = zts_bsd_socket(a.ss_family, ZTS_SOCK_STREAM, 0);
   EXPECT_GE(fd, 0);
   if (from != nullptr) {
@@ -73,7 +77,9 @@ TEST(StackRouting, SynToListeningPortGetsSynAck) {
   iface->input_frame(ethernet(kBroadcast, kPeerMac, kEtherArp, arp_request(kPeerMac, peer, ours)));
 
   const Mac our_mac = mac_of(0x02aabbccdd01);
-  iface->input_frame(ethernet(our_mac, kPeerMac, kEtherIp4, ip4(peer, ours, kProtoTcp, tcp4(peer, ours, 40000, 8080, 1000, 0, kTcpSyn))));
+  iface->input_frame(
+      ethernet(our_mac, kPeerMac, kEtherIp4,
+               ip4(peer, ours, kProtoTcp, tcp4(peer, ours, 40000, 8080, 1000, 0, kTcpSyn))));
   auto synack = out.next(is_tcp);
   ASSERT_TRUE(synack);
   EXPECT_EQ(synack->dst, kPeerMac);
@@ -87,7 +93,9 @@ TEST(StackRouting, SynToListeningPortGetsSynAck) {
   EXPECT_EQ(read32(synack->l4, 8), 1001u);
 
   // A closed port answers with a reset instead.
-  iface->input_frame(ethernet(our_mac, kPeerMac, kEtherIp4, ip4(peer, ours, kProtoTcp, tcp4(peer, ours, 40001, 8081, 5, 0, kTcpSyn))));
+  iface->input_frame(
+      ethernet(our_mac, kPeerMac, kEtherIp4,
+               ip4(peer, ours, kProtoTcp, tcp4(peer, ours, 40001, 8081, 5, 0, kTcpSyn))));
   auto rst = out.next(is_tcp);
   ASSERT_TRUE(rst);
   EXPECT_NE(rst->l4[13] & kTcpRst, 0);
@@ -117,7 +125,8 @@ TEST(StackRouting, BoundSourceAddressPicksItsNetwork) {
   FrameCollector out_a, out_b;
   auto a = make(out_a, 0x02aabbccdd0a, {addr("10.5.0.1/24")});
   auto b = make(out_b, 0x02aabbccdd0b, {addr("10.5.0.2/24")});
-  for (const auto& [from, out, other] : {std::tuple{"10.5.0.1", &out_a, &out_b}, std::tuple{"10.5.0.2", &out_b, &out_a}}) {
+  for (const auto& [from, out, other] :
+       {std::tuple{"10.5.0.1", &out_a, &out_b}, std::tuple{"10.5.0.2", &out_b, &out_a}}) {
     const int fd = start_connect("10.5.0.9", 80, from);
     auto query = out->next(is_arp_request, std::chrono::seconds(2));
     ASSERT_TRUE(query) << from;
@@ -136,8 +145,9 @@ TEST(StackRouting, Ipv6RoutesByTheNetworksPrefixLength) {
   FrameCollector out_a, out_b;
   auto a = make(out_a, 0x02aabbccdd0a, {addr("fd80:56c2:e21c:0:199:93aa:aaaa:aaaa/88")});
   auto b = make(out_b, 0x02aabbccdd0b, {addr("fd80:56c2:e21c:0:299:93bb:bbbb:bbbb/88")});
-  for (const auto& [to, out, other] : {std::tuple{"fd80:56c2:e21c:0:199:93cc:cccc:cccc", &out_a, &out_b},
-                                       std::tuple{"fd80:56c2:e21c:0:299:93cc:cccc:cccc", &out_b, &out_a}}) {
+  for (const auto& [to, out, other] :
+       {std::tuple{"fd80:56c2:e21c:0:199:93cc:cccc:cccc", &out_a, &out_b},
+        std::tuple{"fd80:56c2:e21c:0:299:93cc:cccc:cccc", &out_b, &out_a}}) {
     const int fd = start_connect(to, 80);
     auto ns = out->next(is_neighbor_solicitation, std::chrono::seconds(2));
     ASSERT_TRUE(ns) << to;
@@ -151,11 +161,13 @@ TEST(StackRouting, Ipv6RoutesByTheNetworksPrefixLength) {
 
 TEST(StackRouting, ManagedRouteSendsThroughItsGateway) {
   FrameCollector out;
-  auto iface = make(out, 0x02aabbccdd01, {addr("10.7.0.1/24")}, {{addr("192.168.0.0/16"), addr("10.7.0.254")}});
+  auto iface = make(out, 0x02aabbccdd01, {addr("10.7.0.1/24")},
+                    {{addr("192.168.0.0/16"), addr("10.7.0.254")}});
   const int fd = start_connect("192.168.3.4", 80);
   auto query = out.next(is_arp_request, std::chrono::seconds(2));
   ASSERT_TRUE(query);
-  EXPECT_EQ(query->arp_target_ip, (Ip4{10, 7, 0, 254})) << "resolves the gateway, not the destination";
+  EXPECT_EQ(query->arp_target_ip, (Ip4{10, 7, 0, 254}))
+      << "resolves the gateway, not the destination";
   zts_close(fd);
 
   const int unrouted = zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);

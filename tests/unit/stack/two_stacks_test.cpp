@@ -76,10 +76,13 @@ TEST_F(TwoStacks, TcpEchoOverIpv4) {
 TEST_F(TwoStacks, TcpEchoOverIpv6) {
   zts_sockaddr_in6 to{};
   zts_socklen_t len = sizeof to;
-  ASSERT_EQ(zts_util_ipstr_to_saddr(A::kPeer6, A::kEchoPort, reinterpret_cast<zts_sockaddr*>(&to), &len), ZTS_ERR_OK);
+  ASSERT_EQ(
+      zts_util_ipstr_to_saddr(A::kPeer6, A::kEchoPort, reinterpret_cast<zts_sockaddr*>(&to), &len),
+      ZTS_ERR_OK);
   const int fd = zts_bsd_socket(ZTS_AF_INET6, ZTS_SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);
-  ASSERT_EQ(zts_bsd_connect(fd, reinterpret_cast<zts_sockaddr*>(&to), len), ZTS_ERR_OK) << zts_errno;
+  ASSERT_EQ(zts_bsd_connect(fd, reinterpret_cast<zts_sockaddr*>(&to), len), ZTS_ERR_OK)
+      << zts_errno;
   ASSERT_EQ(zts_set_recv_timeout(fd, 10, 0), ZTS_ERR_OK);
   const std::string message = "over IPv6, no duplicate address detection to wait for";
   ASSERT_EQ(zts_send(fd, message.data(), message.size(), 0), static_cast<ssize_t>(message.size()));
@@ -99,7 +102,8 @@ TEST_F(TwoStacks, LargeTransferWithConcurrentReaderAndWriter) {
   std::thread writer([&] {
     std::size_t sent = 0;
     while (sent < kBytes) {
-      const ssize_t n = zts_send(fd, data.data() + sent, std::min<std::size_t>(kBytes - sent, 100000), 0);
+      const ssize_t n =
+          zts_send(fd, data.data() + sent, std::min<std::size_t>(kBytes - sent, 100000), 0);
       if (n <= 0) return;
       sent += static_cast<std::size_t>(n);
     }
@@ -142,23 +146,29 @@ TEST_F(TwoStacks, UdpEchoOverIpv4AndIpv6) {
     ASSERT_EQ(zts_set_recv_timeout(fd, 2, 0), ZTS_ERR_OK);
     zts_sockaddr_storage to{};
     zts_socklen_t len = sizeof to;
-    ASSERT_EQ(zts_util_ipstr_to_saddr(peer, A::kEchoPort, reinterpret_cast<zts_sockaddr*>(&to), &len), ZTS_ERR_OK);
+    ASSERT_EQ(
+        zts_util_ipstr_to_saddr(peer, A::kEchoPort, reinterpret_cast<zts_sockaddr*>(&to), &len),
+        ZTS_ERR_OK);
     const std::string message = std::string("datagram to ") + peer;
     // The first datagram may wait on address resolution; UDP promises no
     // delivery, so ask again a few times.
     std::string reply;
     for (int attempt = 0; attempt < 5 && reply.empty(); ++attempt) {
-      ASSERT_EQ(zts_bsd_sendto(fd, message.data(), message.size(), 0, reinterpret_cast<zts_sockaddr*>(&to), len),
+      ASSERT_EQ(zts_bsd_sendto(fd, message.data(), message.size(), 0,
+                               reinterpret_cast<zts_sockaddr*>(&to), len),
                 static_cast<ssize_t>(message.size()));
       char buf[128];
       zts_sockaddr_storage from{};
       zts_socklen_t fromlen = sizeof from;
-      const ssize_t n = zts_bsd_recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<zts_sockaddr*>(&from), &fromlen);
+      const ssize_t n = zts_bsd_recvfrom(fd, buf, sizeof buf, 0,
+                                         reinterpret_cast<zts_sockaddr*>(&from), &fromlen);
       if (n > 0) {
         reply.assign(buf, static_cast<std::size_t>(n));
         char text[ZTS_IP_MAX_STR_LEN];
         unsigned short port = 0;
-        ASSERT_EQ(zts_util_ntop(reinterpret_cast<zts_sockaddr*>(&from), fromlen, text, sizeof text, &port), ZTS_ERR_OK);
+        ASSERT_EQ(zts_util_ntop(reinterpret_cast<zts_sockaddr*>(&from), fromlen, text, sizeof text,
+                                &port),
+                  ZTS_ERR_OK);
         EXPECT_STREQ(text, peer);
         EXPECT_EQ(port, A::kEchoPort);
       }
@@ -173,7 +183,8 @@ TEST_F(TwoStacks, HundredConcurrentConnections) {
   for (int i = 0; i < 100; ++i) {
     const int fd = zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
     ASSERT_GE(fd, 0);
-    ASSERT_EQ(zts_connect(fd, A::kPeer4, A::kEchoPort, 10000), ZTS_ERR_OK) << i << ": " << zts_errno;
+    ASSERT_EQ(zts_connect(fd, A::kPeer4, A::kEchoPort, 10000), ZTS_ERR_OK)
+        << i << ": " << zts_errno;
     ASSERT_EQ(zts_set_recv_timeout(fd, 10, 0), ZTS_ERR_OK);
     fds.push_back(fd);
   }

@@ -19,7 +19,9 @@ zts_sockaddr_in loopback(unsigned short port) {
   return a;
 }
 
-const zts_sockaddr* sa(const zts_sockaddr_in& a) { return reinterpret_cast<const zts_sockaddr*>(&a); }
+const zts_sockaddr* sa(const zts_sockaddr_in& a) {
+  return reinterpret_cast<const zts_sockaddr*>(&a);
+}
 
 unsigned short local_port(int fd) {
   zts_sockaddr_in a{};
@@ -137,7 +139,8 @@ TEST(ZtsSockets, NonblockingAcceptAndReceiveSayEagain) {
   EXPECT_EQ(zts_bsd_recv(u, buf, sizeof buf, ZTS_MSG_DONTWAIT), ZTS_ERR_SOCKET);
   EXPECT_EQ(zts_errno, ZTS_EAGAIN);
   ASSERT_EQ(zts_set_recv_timeout(u, 0, 20000), ZTS_ERR_OK);
-  EXPECT_EQ(zts_bsd_recv(u, buf, sizeof buf, 0), ZTS_ERR_SOCKET) << "a receive timeout reports EAGAIN";
+  EXPECT_EQ(zts_bsd_recv(u, buf, sizeof buf, 0), ZTS_ERR_SOCKET)
+      << "a receive timeout reports EAGAIN";
   EXPECT_EQ(zts_errno, ZTS_EAGAIN);
   zts_bsd_close(u);
 }
@@ -162,16 +165,19 @@ TEST(ZtsSockets, TcpOverLoopbackCarriesDataBothWays) {
   zts_iovec out[2] = {{data.data(), 100000}, {data.data() + 100000, data.size() - 100000}};
   std::size_t sent = 0;
   while (sent < data.size()) {
-    const ssize_t n = sent == 0 ? zts_bsd_writev(c, out, 2) : zts_bsd_write(c, data.data() + sent, data.size() - sent);
+    const ssize_t n = sent == 0 ? zts_bsd_writev(c, out, 2)
+                                : zts_bsd_write(c, data.data() + sent, data.size() - sent);
     ASSERT_GT(n, 0) << zts_errno;
     sent += static_cast<std::size_t>(n);
   }
   std::vector<char> got(data.size());
   std::size_t received = 0;
   while (received < got.size()) {
-    zts_iovec in[2] = {{got.data() + received, 1000}, {got.data() + received + 1000, got.size() - received - 1000}};
-    const ssize_t n = received + 1000 < got.size() ? zts_bsd_readv(s, in, 2)
-                                                   : zts_bsd_read(s, got.data() + received, got.size() - received);
+    zts_iovec in[2] = {{got.data() + received, 1000},
+                       {got.data() + received + 1000, got.size() - received - 1000}};
+    const ssize_t n = received + 1000 < got.size()
+                          ? zts_bsd_readv(s, in, 2)
+                          : zts_bsd_read(s, got.data() + received, got.size() - received);
     ASSERT_GT(n, 0) << zts_errno;
     received += static_cast<std::size_t>(n);
   }
@@ -204,13 +210,16 @@ TEST(ZtsSockets, UdpMessagesCarryTheirSource) {
   char buf[16];
   zts_sockaddr_storage from{};
   zts_socklen_t fromlen = sizeof from;
-  ASSERT_EQ(zts_bsd_recvfrom(b, buf, sizeof buf, 0, reinterpret_cast<zts_sockaddr*>(&from), &fromlen), 5);
+  ASSERT_EQ(
+      zts_bsd_recvfrom(b, buf, sizeof buf, 0, reinterpret_cast<zts_sockaddr*>(&from), &fromlen), 5);
   EXPECT_EQ(std::string(buf, 5), "hello");
   EXPECT_EQ(fromlen, sizeof(zts_sockaddr_in));
   EXPECT_EQ(from.ss_family, ZTS_AF_INET);
   char text[ZTS_IP_MAX_STR_LEN];
   unsigned short port = 0;
-  ASSERT_EQ(zts_util_ntop(reinterpret_cast<zts_sockaddr*>(&from), fromlen, text, sizeof text, &port), ZTS_ERR_OK);
+  ASSERT_EQ(
+      zts_util_ntop(reinterpret_cast<zts_sockaddr*>(&from), fromlen, text, sizeof text, &port),
+      ZTS_ERR_OK);
   EXPECT_STREQ(text, "127.0.0.1");
   EXPECT_EQ(port, local_port(a));
 
@@ -275,13 +284,15 @@ TEST(ZtsSockets, AddressUtilities) {
   EXPECT_EQ(zts_util_get_ip_family("nope"), ZTS_ERR_ARG);
   zts_sockaddr_in6 a6{};
   zts_socklen_t len = sizeof a6;
-  ASSERT_EQ(zts_util_ipstr_to_saddr("fd00::7", 9993, reinterpret_cast<zts_sockaddr*>(&a6), &len), ZTS_ERR_OK);
+  ASSERT_EQ(zts_util_ipstr_to_saddr("fd00::7", 9993, reinterpret_cast<zts_sockaddr*>(&a6), &len),
+            ZTS_ERR_OK);
   EXPECT_EQ(len, sizeof a6);
   EXPECT_EQ(a6.sin6_family, ZTS_AF_INET6);
   EXPECT_EQ(a6.sin6_addr.un.u8_addr[15], 7);
   char text[ZTS_IP_MAX_STR_LEN];
   unsigned short port = 0;
-  ASSERT_EQ(zts_util_ntop(reinterpret_cast<zts_sockaddr*>(&a6), len, text, sizeof text, &port), ZTS_ERR_OK);
+  ASSERT_EQ(zts_util_ntop(reinterpret_cast<zts_sockaddr*>(&a6), len, text, sizeof text, &port),
+            ZTS_ERR_OK);
   EXPECT_STREQ(text, "fd00::7");
   EXPECT_EQ(port, 9993);
   std::uint8_t raw[4];
@@ -290,7 +301,8 @@ TEST(ZtsSockets, AddressUtilities) {
   EXPECT_STREQ(zts_inet_ntop(ZTS_AF_INET, raw, text, sizeof text), "1.2.3.4");
   zts_sockaddr_in small{};
   len = 4;
-  EXPECT_EQ(zts_util_ipstr_to_saddr("1.2.3.4", 1, reinterpret_cast<zts_sockaddr*>(&small), &len), ZTS_ERR_ARG);
+  EXPECT_EQ(zts_util_ipstr_to_saddr("1.2.3.4", 1, reinterpret_cast<zts_sockaddr*>(&small), &len),
+            ZTS_ERR_ARG);
 }
 
 TEST(ZtsSockets, StatisticsCountLoopbackTraffic) {
