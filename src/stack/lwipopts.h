@@ -174,6 +174,11 @@
 /* ---- Netifs ---------------------------------------------------------------- */
 
 #define LWIP_SINGLE_NETIF 0
+/* Two bytes before each Ethernet header put the IP header on a 4-byte
+ * boundary: lwIP reads its header fields as aligned words (undefined
+ * behaviour otherwise, which UBSan reports). stack_interface.cpp adds and
+ * strips them. */
+#define ETH_PAD_SIZE 2
 #define LWIP_NETIF_HWADDRHINT 1
 #define LWIP_NETIF_STATUS_CALLBACK 0
 #define LWIP_NETIF_LINK_CALLBACK 0
@@ -181,6 +186,7 @@
 /* ---- Statistics (zts_stats_get_all) ---------------------------------------- */
 
 #define LWIP_STATS 1
+#define LWIP_STATS_LARGE 1 /* 32-bit counters (16-bit ones wrap within a second) */
 #define LWIP_STATS_DISPLAY 0
 #define LINK_STATS 1
 #define ETHARP_STATS 1

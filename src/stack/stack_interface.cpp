@@ -20,6 +20,8 @@ namespace {
 // Smallest MTU IPv6 allows, and ZeroTier's largest.
 constexpr unsigned kMinMtu = 1280;
 constexpr unsigned kMaxMtu = 10000;
+// Ethernet's smallest frame without the FCS.
+constexpr std::size_t kMinEthernetFrame = 60;
 
 ip4_addr_t to_ip4(const InetAddress& a) {
   ip4_addr_t out;
@@ -40,17 +42,19 @@ ip4_addr_t ip4_netmask(unsigned prefix_len) {
   return mask;
 }
 
-// Copies the frame out of a chained pbuf when lwIP hands one over (UDP
-// headers and data in separate pbufs); TCP frames are one pbuf already.
+// Frames start ETH_PAD_SIZE bytes into lwIP's buffers (the padding keeps
+// IP headers 4-byte aligned). A chained pbuf (UDP headers and data apart)
+// is copied into one buffer; a TCP frame is one pbuf already.
 err_t link_output(struct netif* netif, struct pbuf* p) {
   auto* state = static_cast<InterfaceState*>(netif->state);
+  if (p->tot_len <= ETH_PAD_SIZE) return ERR_ARG;
   if (p->next == nullptr) {
-    state->sink(
-        std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(p->payload), p->len));
+    state->sink(std::span<const std::uint8_t>(
+        static_cast<const std::uint8_t*>(p->payload) + ETH_PAD_SIZE, p->len - ETH_PAD_SIZE));
   } else {
     thread_local std::vector<std::uint8_t> flat;
-    flat.resize(p->tot_len);
-    pbuf_copy_partial(p, flat.data(), p->tot_len, 0);
+    flat.resize(p->tot_len - ETH_PAD_SIZE);
+    pbuf_copy_partial(p, flat.data(), static_cast<u16_t>(flat.size()), ETH_PAD_SIZE);
     state->sink(flat);
   }
   ++state->counters.frames_out;
@@ -275,13 +279,19 @@ void StackInterface::input_frames(std::span<const std::span<const std::uint8_t>>
       LINK_STATS_INC(link.drop);
       continue;
     }
-    struct pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(frame.size()), PBUF_RAM);
+    // Short frames are zero-padded to Ethernet's minimum, as a NIC would
+    // deliver them: lwIP's ARP input reads a whole ARP header without
+    // checking the length (a heap over-read on a truncated frame otherwise).
+    const std::size_t stored = std::max(frame.size(), kMinEthernetFrame);
+    struct pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(ETH_PAD_SIZE + stored), PBUF_RAM);
     if (p == nullptr) {
       ++counters.frames_dropped;
       LINK_STATS_INC(link.memerr);
       continue;
     }
-    std::memcpy(p->payload, frame.data(), frame.size());
+    auto* payload = static_cast<std::uint8_t*>(p->payload) + ETH_PAD_SIZE;
+    std::memcpy(payload, frame.data(), frame.size());
+    std::memset(payload + frame.size(), 0, stored - frame.size());
     ++counters.frames_in;
     LINK_STATS_INC(link.recv);
     if (state_->netif.input(p, &state_->netif) != ERR_OK) pbuf_free(p);
