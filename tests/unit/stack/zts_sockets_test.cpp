@@ -198,6 +198,39 @@ TEST(ZtsSockets, TcpOverLoopbackCarriesDataBothWays) {
   zts_close(l);
 }
 
+// More than 1024 connections at once (2000+ sockets in one stack).
+TEST(ZtsSockets, OverAThousandConnectionsAtOnce) {
+  constexpr int kConnections = 1030;
+  unsigned short port;
+  const int l = listener(&port);
+  ASSERT_EQ(zts_bsd_listen(l, 255), ZTS_ERR_OK);
+  std::vector<int> clients, servers;
+  for (int i = 0; i < kConnections; ++i) {
+    const int c = zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
+    ASSERT_GE(c, 0) << "socket " << i << ": " << zts_errno;
+    auto a = loopback(port);
+    ASSERT_EQ(zts_bsd_connect(c, sa(a), sizeof a), ZTS_ERR_OK)
+        << "connect " << i << ": " << zts_errno;
+    const int s = zts_bsd_accept(l, nullptr, nullptr);
+    ASSERT_GE(s, 0) << "accept " << i << ": " << zts_errno;
+    clients.push_back(c);
+    servers.push_back(s);
+  }
+  // Every connection still carries data.
+  for (int i = 0; i < kConnections; ++i) {
+    const auto byte = static_cast<char>(i);
+    ASSERT_EQ(zts_bsd_send(clients[static_cast<std::size_t>(i)], &byte, 1, 0), 1);
+  }
+  for (int i = 0; i < kConnections; ++i) {
+    char got = 0;
+    ASSERT_EQ(zts_bsd_recv(servers[static_cast<std::size_t>(i)], &got, 1, 0), 1);
+    EXPECT_EQ(got, static_cast<char>(i));
+  }
+  for (int fd : clients) zts_close(fd);
+  for (int fd : servers) zts_close(fd);
+  zts_close(l);
+}
+
 TEST(ZtsSockets, UdpMessagesCarryTheirSource) {
   const int a = zts_udp_server("127.0.0.1", 0);
   const int b = zts_udp_server("127.0.0.1", 0);
