@@ -132,7 +132,11 @@
 /* Connecting to one's own address (or 127.0.0.1) stays inside the stack. */
 #define LWIP_NETIF_LOOPBACK 1
 #define LWIP_HAVE_LOOPIF 1
-#define LWIP_LOOPBACK_MAX_PBUFS 1024
+/* No cap on packets queued for the loopback: closing a thousand local
+ * connections queues a FIN each at once, and with a cap the overflow made
+ * unrelated loopback sends fail with ENOMEM. Only this process's own
+ * traffic is queued there. */
+#define LWIP_LOOPBACK_MAX_PBUFS 0
 
 /* ---- TCP ------------------------------------------------------------------- */
 

@@ -238,7 +238,7 @@ TEST(ZtsSockets, UdpMessagesCarryTheirSource) {
   ASSERT_GE(b, 0);
   set_receive_timeout(b);
   auto to = loopback(local_port(b));
-  ASSERT_EQ(zts_bsd_sendto(a, "hello", 5, 0, sa(to), sizeof to), 5);
+  ASSERT_EQ(zts_bsd_sendto(a, "hello", 5, 0, sa(to), sizeof to), 5) << zts_errno;
 
   char buf[16];
   zts_sockaddr_storage from{};
