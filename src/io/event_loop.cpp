@@ -226,6 +226,7 @@ void EventLoop::fire_due_timers() {
 void EventLoop::run() {
   loop_thread_.store(std::this_thread::get_id());
   while (!stop_requested_.load()) {
+    for (const auto& fn : before_wait_) fn();
     dispatch_ready(next_timeout_ms());
     fire_due_timers();
   }

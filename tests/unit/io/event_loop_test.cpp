@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -148,6 +149,30 @@ TEST(EventLoop, PostFromAnotherThreadRunsOnTheLoopInOrder) {
   ASSERT_EQ(seen.size(), 100u);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(seen[i], i);
   EXPECT_EQ(ran_on, loop_thread);
+}
+
+TEST(EventLoop, BeforeWaitRunsAfterEachPassOfWork) {
+  auto loop = make_loop();
+  ASSERT_TRUE(loop);
+  add_watchdog(*loop);
+  std::vector<std::string> order;
+  loop->add_before_wait([&] { order.push_back("flush"); });
+  // A timer whose work the hook must see before the loop sleeps again.
+  loop->schedule_after(0, [&] { order.push_back("timer"); });
+  loop->schedule_after(20, [&] {
+    order.push_back("stop");
+    loop->stop();
+  });
+  loop->run();
+  // The hook runs before the first wait and right after the pass that ran
+  // the timer; the loop ends without one after the stop.
+  ASSERT_GE(order.size(), 4u);
+  EXPECT_EQ(order.front(), "flush");
+  const auto timer = std::find(order.begin(), order.end(), "timer");
+  ASSERT_NE(timer, order.end());
+  ASSERT_NE(timer + 1, order.end());
+  EXPECT_EQ(*(timer + 1), "flush") << "the hook runs right after the pass that did work";
+  EXPECT_EQ(order.back(), "stop");
 }
 
 TEST(EventLoop, RunSyncReturnsTheResultFromTheLoopThread) {
