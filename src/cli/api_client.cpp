@@ -61,21 +61,27 @@ ApiClient ApiClient::for_home(const std::string& home, std::uint16_t port_overri
 }
 
 ApiResponse ApiClient::get(const std::string& path) const {
-  return request(false, path, kRequestTimeout);
+  return request(Method::kGet, path, kRequestTimeout);
+}
+
+ApiResponse ApiClient::del(const std::string& path) const {
+  return request(Method::kDelete, path, kRequestTimeout);
 }
 
 ApiResponse ApiClient::post(const std::string& path, std::chrono::milliseconds wait) const {
-  return request(true, path, wait + kRequestTimeout);
+  return request(Method::kPost, path, wait + kRequestTimeout);
 }
 
-ApiResponse ApiClient::request(bool post, const std::string& path,
+ApiResponse ApiClient::request(Method method, const std::string& path,
                                std::chrono::milliseconds wait) const {
   httplib::Client client("127.0.0.1", port_);
   client.set_connection_timeout(kConnectTimeoutSeconds, 0);
   client.set_read_timeout(wait);
   const httplib::Headers headers = {{"X-ZT1-Auth", token_}};
-  httplib::Result res = post ? client.Post(path, headers, std::string(), "application/json")
-                             : client.Get(path, headers);
+  httplib::Result res = method == Method::kPost
+                            ? client.Post(path, headers, std::string(), "application/json")
+                        : method == Method::kDelete ? client.Delete(path, headers)
+                                                    : client.Get(path, headers);
   const std::string where = "127.0.0.1:" + std::to_string(port_);
   if (!res) {
     if (res.error() == httplib::Error::Read)

@@ -28,13 +28,15 @@ class ApiClient {
   // Any status the service answered with comes back; 401 and 503 fail.
   ApiResponse get(const std::string& path) const;
   ApiResponse post(const std::string& path, std::chrono::milliseconds wait) const;
+  ApiResponse del(const std::string& path) const;
 
   std::uint16_t port() const { return port_; }
 
  private:
   ApiClient(std::string home, std::string token, std::uint16_t port)
       : home_(std::move(home)), token_(std::move(token)), port_(port) {}
-  ApiResponse request(bool post, const std::string& path, std::chrono::milliseconds wait) const;
+  enum class Method { kGet, kPost, kDelete };
+  ApiResponse request(Method method, const std::string& path, std::chrono::milliseconds wait) const;
 
   std::string home_;
   std::string token_;

@@ -1,10 +1,12 @@
-// `ztsdk status|peers|ping`: read a running service through its local API
-// and print what it says readably (or as the raw JSON with --json).
+// `ztsdk status|peers|ping|join|leave|networks`: talk to a running service
+// through its local API and print what it says readably (or as the raw JSON
+// with --json).
 #include "cli/api_commands.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -26,6 +28,7 @@ struct ApiArgs {
   int port = 0;
   bool json = false;
   std::string address;
+  std::string network;
   int count = 1;
   int timeout_ms = 3000;
   int interval_ms = 1000;
@@ -173,6 +176,68 @@ void ping(const ApiArgs& a) {
          (a.count > 1 ? std::string() : " within " + std::to_string(a.timeout_ms) + " ms"));
 }
 
+std::string network_id_or_fail(const std::string& text) {
+  std::string id;
+  for (char c : text) id.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (id.size() != 16 || id.find_first_not_of("0123456789abcdef") != std::string::npos)
+    fail("'" + text + "' is not a network id (16 hex digits)");
+  return id;
+}
+
+std::string joined_list(const json& items) {
+  std::string out;
+  for (const json& i : items) out += (out.empty() ? "" : ",") + (i.is_string() ? i.get<std::string>() : i.dump());
+  return out.empty() ? "-" : out;
+}
+
+void print_networks(const json& list) {
+  if (list.empty()) {
+    std::printf("no networks joined\n");
+    return;
+  }
+  std::printf("%-16s  %-16s  %-17s  %-24s  %-7s  %s\n", "ID", "NAME", "MAC", "STATUS", "TYPE",
+              "ADDRESSES");
+  for (const json& n : list) {
+    std::string name = text_of(n, "name");
+    if (name.empty()) name = "-";
+    std::printf("%-16s  %-16s  %-17s  %-24s  %-7s  %s\n", text_of(n, "id").c_str(), name.c_str(),
+                text_of(n, "mac").c_str(), text_of(n, "status").c_str(), text_of(n, "type").c_str(),
+                joined_list(n.value("assignedAddresses", json::array())).c_str());
+    if (n.contains("portErrorMessage"))
+      std::printf("%18s  port error: %s\n", "", text_of(n, "portErrorMessage").c_str());
+  }
+}
+
+void networks(const ApiArgs& a) {
+  const json list = get_or_fail(client_for(a), "/network");
+  if (a.json) {
+    std::printf("%s\n", list.dump(2).c_str());
+    return;
+  }
+  if (!list.is_array()) fail("/network: the service did not answer with a list");
+  print_networks(list);
+}
+
+void join(const ApiArgs& a) {
+  const std::string id = network_id_or_fail(a.network);
+  const ApiResponse res = client_for(a).post("/network/" + id, std::chrono::milliseconds(0));
+  if (res.status != 200) fail("join " + id + ": " + res.error());
+  const json n = parse_body(res);
+  if (a.json) {
+    std::printf("%s\n", n.dump(2).c_str());
+    return;
+  }
+  std::printf("joined %s (status %s)\n", id.c_str(), text_of(n, "status").c_str());
+}
+
+void leave(const ApiArgs& a) {
+  const std::string id = network_id_or_fail(a.network);
+  const ApiResponse res = client_for(a).del("/network/" + id);
+  if (res.status == 404) fail("not a member of " + id);
+  if (res.status != 200) fail("leave " + id + ": " + res.error());
+  std::printf("left %s\n", id.c_str());
+}
+
 void add_common(CLI::App* cmd, ApiArgs& a) {
   cmd->add_option("--home", a.home, "The service's home directory (token and port file)")
       ->required();
@@ -204,6 +269,22 @@ void register_api_commands(CLI::App& app) {
   pi->add_option("-i,--interval", args->interval_ms, "Time between echoes, ms (default 1000; nodes answer at most ~6 a second)")
       ->check(CLI::Range(0, 3600000));
   pi->callback([args] { ping(*args); });
+
+  CLI::App* nw = app.add_subcommand("networks", "List the networks a running service has joined");
+  add_common(nw, *args);
+  nw->add_flag("--json", args->json, "Print the API's JSON as it is");
+  nw->callback([args] { networks(*args); });
+
+  CLI::App* jo = app.add_subcommand("join", "Join a network (the service remembers it across restarts)");
+  add_common(jo, *args);
+  jo->add_option("NETWORK", args->network, "The network id (16 hex digits)")->required();
+  jo->add_flag("--json", args->json, "Print the API's JSON as it is");
+  jo->callback([args] { join(*args); });
+
+  CLI::App* le = app.add_subcommand("leave", "Leave a network");
+  add_common(le, *args);
+  le->add_option("NETWORK", args->network, "The network id (16 hex digits)")->required();
+  le->callback([args] { leave(*args); });
 }
 
 }  // namespace zt::cli

@@ -23,6 +23,7 @@ struct ServiceArgs {
   std::vector<std::string> moons;
   bool allow_loopback = true;
   bool no_ipv6 = false;
+  std::string stack = "lwip";
 };
 
 void run_service(const ServiceArgs& a) {
@@ -35,6 +36,7 @@ void run_service(const ServiceArgs& a) {
   for (const std::string& m : a.moons) options.moon_files.emplace_back(m);
   options.allow_loopback_paths = a.allow_loopback;
   options.ipv6 = !a.no_ipv6;
+  options.stack = a.stack;
 
   std::string error;
   std::unique_ptr<service::Service> service = service::Service::open(options, &error);
@@ -48,7 +50,7 @@ void run_service(const ServiceArgs& a) {
 void register_service_commands(CLI::App& app) {
   auto args = std::make_shared<ServiceArgs>();
   CLI::App* svc = app.add_subcommand(
-      "service", "Run a node in the foreground (UDP transport, local HTTP API) until Ctrl-C");
+      "service", "Run a node in the foreground (UDP transport, networks, controller, local HTTP API) until Ctrl-C");
   svc->add_option("--home", args->home,
                   "Home directory: identity, auth token, planet, moons (created if missing)")
       ->required();
@@ -65,6 +67,9 @@ void register_service_commands(CLI::App& app) {
   svc->add_flag("--allow-loopback,!--no-loopback-paths", args->allow_loopback,
                 "Whether paths to 127.0.0.0/8 and ::1 may be used (default: allowed)");
   svc->add_flag("--no-ipv6", args->no_ipv6, "Do not open IPv6 sockets");
+  svc->add_option("--stack", args->stack,
+                  "What serves joined networks: lwip (a user-space TCP/IP stack in the service, "
+                  "the default) or none");
   svc->callback([args] { run_service(*args); });
 
   register_api_commands(app);

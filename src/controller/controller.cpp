@@ -105,6 +105,16 @@ void Controller::serve(std::int64_t now, NetworkControllerSender& sender, std::u
     member["lastAuthorizedCredential"] = credential;
   }
 
+  // Remembered for pushes. Upstream remembers only authorized members; we
+  // remember refused ones too, so authorizing a member that is waiting
+  // sends it its config at once instead of at its next retry.
+  if (genuine) {
+    MemberStatus& status = status_[{nwid, addr}];
+    status.identity = identity.public_only();
+    const std::size_t kept = std::min(metadata.size(), kRequestMetadataDictCapacity);
+    status.metadata.assign(metadata.begin(), metadata.begin() + static_cast<std::ptrdiff_t>(kept));
+  }
+
   // The file database has no SSO provider: a network that requires SSO
   // turns away members whose authentication has expired, with no URL.
   if (json_bool(field(*network, "ssoEnabled"), false) &&
@@ -130,10 +140,6 @@ void Controller::serve(std::int64_t now, NetworkControllerSender& sender, std::u
     member["vMinor"] = meta.minor_version;
     member["vRev"] = meta.revision;
     member["vProto"] = meta.protocol_version;
-    MemberStatus& status = status_[{nwid, addr}];
-    status.identity = identity.public_only();
-    const std::size_t kept = std::min(metadata.size(), kRequestMetadataDictCapacity);
-    status.metadata.assign(metadata.begin(), metadata.begin() + static_cast<std::ptrdiff_t>(kept));
   }
 
   ConfigRequest req;

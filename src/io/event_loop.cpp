@@ -223,10 +223,24 @@ void EventLoop::fire_due_timers() {
   }
 }
 
+std::uint64_t EventLoop::add_before_wait(std::function<void()> fn) {
+  const std::uint64_t id = next_hook_id_++;
+  before_wait_.emplace_back(id, std::move(fn));
+  return id;
+}
+
+void EventLoop::remove_before_wait(std::uint64_t id) {
+  std::erase_if(before_wait_, [id](const auto& hook) { return hook.first == id; });
+}
+
 void EventLoop::run() {
   loop_thread_.store(std::this_thread::get_id());
   while (!stop_requested_.load()) {
-    for (const auto& fn : before_wait_) fn();
+    // By index: a hook may remove itself or add another.
+    for (std::size_t i = 0; i < before_wait_.size(); ++i) {
+      auto fn = before_wait_[i].second;
+      fn();
+    }
     dispatch_ready(next_timeout_ms());
     fire_due_timers();
   }

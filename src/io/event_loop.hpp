@@ -74,7 +74,9 @@ class EventLoop {
   // Loop thread only, or before run(). Runs fn on every pass, after the
   // ready fds and due timers and before the loop sleeps again: the place to
   // flush work batched during the pass and to re-arm timers it moved.
-  void add_before_wait(std::function<void()> fn) { before_wait_.push_back(std::move(fn)); }
+  // Returns an id for remove_before_wait (never 0).
+  std::uint64_t add_before_wait(std::function<void()> fn);
+  void remove_before_wait(std::uint64_t id);
 
   // Runs until stop(). A stop() that comes before run() makes it return at once.
   void run();
@@ -114,7 +116,8 @@ class EventLoop {
   std::unordered_map<int, std::uint64_t> serial_by_fd_;
   std::uint64_t next_serial_ = 1;
 
-  std::vector<std::function<void()>> before_wait_;
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> before_wait_;
+  std::uint64_t next_hook_id_ = 1;
   std::map<std::pair<std::int64_t, TimerId>, std::function<void()>> timers_;
   std::unordered_map<TimerId, std::int64_t> timer_deadlines_;  // monotonic ns
   TimerId next_timer_id_ = 1;

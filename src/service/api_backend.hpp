@@ -28,6 +28,14 @@ struct StatusSnapshot {
   std::string home_dir;
   std::vector<std::string> listening_on;  // "ip/port"
   NodeCounters counters;
+  Vl2Counters vl2_counters;
+};
+
+// A joined network as the API shows it.
+struct NetworkView {
+  NetworkInfo info;
+  std::string port_device;  // what serves its port ("lwip", or a device name)
+  std::string port_error;   // why it has no port, if so
 };
 
 struct PeersSnapshot {
@@ -67,6 +75,12 @@ class ApiBackend {
   // Serves a controller API request on the loop thread; nullopt when the
   // loop did not answer in time.
   virtual std::optional<ControllerReply> controller_api(const ControllerCall& call) = 0;
+  // Joined networks, or just `only` (empty if not joined).
+  virtual std::optional<std::vector<NetworkView>> networks(std::optional<std::uint64_t> only) = 0;
+  // Joins (if not yet) and returns the network; nullopt if the loop did not answer.
+  virtual std::optional<NetworkView> join(std::uint64_t network_id) = 0;
+  // True if it was joined and is left now, false if it was not joined.
+  virtual std::optional<bool> leave(std::uint64_t network_id) = 0;
 };
 
 }  // namespace zt::service

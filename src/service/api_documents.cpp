@@ -34,6 +34,76 @@ json counters_json(const NodeCounters& c) {
   };
 }
 
+json vl2_counters_json(const Vl2Counters& c) {
+  return {
+      {"vl2_frames_in", c.frames_in},
+      {"vl2_frames_out", c.frames_out},
+      {"vl2_multicast_in", c.multicast_in},
+      {"vl2_multicast_out", c.multicast_out},
+      {"vl2_configs_applied", c.configs_applied},
+      {"vl2_credentials_pushed", c.credentials_pushed},
+      {"vl2_drop_unknown_network", c.drop_unknown_network},
+      {"vl2_drop_no_config", c.drop_no_config},
+      {"vl2_drop_not_member", c.drop_not_member},
+      {"vl2_drop_filtered", c.drop_filtered},
+      {"vl2_drop_bridging", c.drop_bridging},
+      {"vl2_drop_multicast", c.drop_multicast},
+      {"vl2_drop_malformed", c.drop_malformed},
+      {"vl2_drop_bad_credential", c.drop_bad_credential},
+      {"vl2_drop_bad_config", c.drop_bad_config},
+      {"vl2_drop_rate_limited", c.drop_rate_limited},
+      {"vl2_drop_untrusted", c.drop_untrusted},
+  };
+}
+
+json network_json(const NetworkView& v) {
+  const NetworkInfo& n = v.info;
+  json addresses = json::array();
+  for (const InetAddress& a : n.assigned_addresses) addresses.push_back(a.to_string());
+  json routes = json::array();
+  for (const NetworkRoute& r : n.routes)
+    routes.push_back({{"target", r.target.to_string()},
+                      {"via", r.via.is_nil() ? json(nullptr) : json(r.via.ip_string())},
+                      {"flags", r.flags},
+                      {"metric", r.metric}});
+  json groups = json::array();
+  for (const MulticastGroup& g : n.multicast_subscriptions)
+    groups.push_back({{"mac", g.mac.to_string()}, {"adi", g.adi}});
+  json servers = json::array();
+  for (const InetAddress& a : n.dns.servers) servers.push_back(a.ip_string());
+  const std::string id = to_hex_u64(n.id, 16);
+  json doc = {
+      {"id", id},
+      {"nwid", id},
+      {"mac", n.mac.to_string()},
+      {"name", n.name},
+      {"status", network_status_name(n.status)},
+      {"type", n.type == NetworkType::kPublic ? "PUBLIC" : "PRIVATE"},
+      {"mtu", n.mtu},
+      {"dhcp", false},
+      {"bridge", n.bridge},
+      {"broadcastEnabled", n.broadcast_enabled},
+      {"portError", v.port_error.empty() ? 0 : -1},
+      {"netconfRevision", n.revision},
+      {"portDeviceName", v.port_device},
+      {"allowManaged", true},
+      {"allowGlobal", false},
+      {"allowDefault", false},
+      {"allowDNS", false},
+      {"assignedAddresses", std::move(addresses)},
+      {"routes", std::move(routes)},
+      {"multicastSubscriptions", std::move(groups)},
+      {"dns", {{"domain", n.dns.domain}, {"servers", std::move(servers)}}},
+  };
+  if (!v.port_error.empty()) doc["portErrorMessage"] = v.port_error;
+  if (n.sso_enabled || n.status == NetworkStatus::kAuthenticationRequired) {
+    doc["ssoEnabled"] = n.sso_enabled;
+    doc["authenticationURL"] = n.authentication_url;
+    doc["authenticationExpiryTime"] = n.authentication_expiry;
+  }
+  return doc;
+}
+
 json path_json(const PathInfo& p, const std::map<LocalSocket, std::uint16_t>& local_ports) {
   const auto port = local_ports.find(p.local_socket);
   return {
@@ -112,7 +182,11 @@ std::string status_document(const StatusSnapshot& s) {
       {"moonWorldIds", std::move(moons)},
       {"root", s.root},
       {"config", {{"settings", settings}}},
-      {"counters", counters_json(s.counters)},
+      {"counters", [&] {
+         json c = counters_json(s.counters);
+         c.update(vl2_counters_json(s.vl2_counters));
+         return c;
+       }()},
   };
   return doc.dump();
 }
@@ -126,6 +200,14 @@ std::string peer_document(const std::optional<PeerInfo>& info,
 std::string peers_document(const PeersSnapshot& snapshot) {
   json doc = json::array();
   for (const PeerInfo& p : snapshot.peers) doc.push_back(peer_json(p, snapshot.local_ports));
+  return doc.dump();
+}
+
+std::string network_document(const NetworkView& view) { return network_json(view).dump(); }
+
+std::string networks_document(const std::vector<NetworkView>& views) {
+  json doc = json::array();
+  for (const NetworkView& v : views) doc.push_back(network_json(v));
   return doc.dump();
 }
 

@@ -17,6 +17,8 @@ std::string status_document(const StatusSnapshot& status);
 std::string peer_document(const std::optional<PeerInfo>& info,
                           const std::map<LocalSocket, std::uint16_t>& local_ports);
 std::string peers_document(const PeersSnapshot& snapshot);
+std::string network_document(const NetworkView& view);
+std::string networks_document(const std::vector<NetworkView>& views);
 std::string ping_document(const EchoReply& reply);
 std::string error_document(std::string_view message);
 

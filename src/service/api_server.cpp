@@ -86,6 +86,10 @@ struct ApiServer::Impl {
   void get_peers(httplib::Response& res);
   void get_peer(const std::string& text, httplib::Response& res);
   void post_ping(const httplib::Request& req, const std::string& text, httplib::Response& res);
+  void get_networks(httplib::Response& res);
+  void get_network(const std::string& text, httplib::Response& res);
+  void post_network(const std::string& text, httplib::Response& res);
+  void delete_network(const std::string& text, httplib::Response& res);
   void forward_to_controller(const httplib::Request& req, httplib::Response& res);
 
   std::string token_;
@@ -137,6 +141,22 @@ void ApiServer::Impl::install_routes() {
     server_.Put(pattern, controller);
     server_.Delete(pattern, controller);
   }
+  server_.Get("/network", [this](const httplib::Request&, httplib::Response& res) {
+    get_networks(res);
+  });
+  server_.Get(R"(/network/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
+    get_network(req.matches[1], res);
+  });
+  server_.Post(R"(/network/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
+    post_network(req.matches[1], res);
+  });
+  server_.Put(R"(/network/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
+    post_network(req.matches[1], res);
+  });
+  server_.Delete(R"(/network/([^/]*))",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   delete_network(req.matches[1], res);
+                 });
   server_.Post(R"(/ztsdk/ping/([^/]*))",
                [this](const httplib::Request& req, httplib::Response& res) {
                  post_ping(req, req.matches[1], res);
@@ -203,6 +223,54 @@ void ApiServer::Impl::forward_to_controller(const httplib::Request& req, httplib
                     "application/javascript");
   else
     res.set_content(reply->body, kJson);
+}
+
+namespace {
+
+std::optional<std::uint64_t> network_id_from(const std::string& text) {
+  if (text.size() != 16) return std::nullopt;
+  std::uint64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id, 16);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return id;
+}
+
+void reply_bad_network_id(httplib::Response& res, const std::string& text) {
+  reply_error(res, 400, "'" + text + "' is not a 16-hex-digit network id");
+}
+
+}  // namespace
+
+void ApiServer::Impl::get_networks(httplib::Response& res) {
+  const auto networks = backend_.networks(std::nullopt);
+  if (!networks) return reply_unavailable(res);
+  reply(res, 200, networks_document(*networks));
+}
+
+void ApiServer::Impl::get_network(const std::string& text, httplib::Response& res) {
+  const std::optional<std::uint64_t> id = network_id_from(text);
+  if (!id) return reply_bad_network_id(res, text);
+  const auto networks = backend_.networks(*id);
+  if (!networks) return reply_unavailable(res);
+  if (networks->empty()) return reply(res, 404, "{}");
+  reply(res, 200, network_document(networks->front()));
+}
+
+void ApiServer::Impl::post_network(const std::string& text, httplib::Response& res) {
+  const std::optional<std::uint64_t> id = network_id_from(text);
+  if (!id || *id == 0) return reply_bad_network_id(res, text);
+  const std::optional<NetworkView> joined = backend_.join(*id);
+  if (!joined) return reply_unavailable(res);
+  reply(res, 200, network_document(*joined));
+}
+
+void ApiServer::Impl::delete_network(const std::string& text, httplib::Response& res) {
+  const std::optional<std::uint64_t> id = network_id_from(text);
+  if (!id) return reply_bad_network_id(res, text);
+  const std::optional<bool> left = backend_.leave(*id);
+  if (!left) return reply_unavailable(res);
+  if (!*left) return reply(res, 404, "{}");
+  reply(res, 200, R"({"result":true})");
 }
 
 std::unique_ptr<ApiServer> ApiServer::start(std::uint16_t port, std::string auth_token,

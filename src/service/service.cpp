@@ -6,6 +6,7 @@
 #include "io/clock.hpp"
 #include "proto/hex.hpp"
 #include "service/api_documents.hpp"
+#include "service/service_events.hpp"
 #include "service/service_log.hpp"
 #include "service/worlds.hpp"
 
@@ -71,44 +72,43 @@ std::unique_ptr<Service> Service::open(const ServiceOptions& options, std::strin
   s->controller_ =
       std::make_unique<controller::Controller>(s->home_->identity(), std::move(*store));
 
-  s->host_ = std::make_unique<ServiceHost>(
-      *s->home_, [raw = s.get()](const NodeEvent& e) { raw->on_node_event(e); });
-  if (!s->open_ports(options, error)) return nullptr;
-  s->host_->attach_transport(s->transport_.get());
-
-  NodeOptions node_options;
-  node_options.allow_loopback_paths = options.allow_loopback_paths;
-  const std::int64_t now = io::now_ms();
-  s->node_ = std::make_unique<Node>(s->home_->identity(), worlds->planet, *s->host_, node_options,
-                                    now);
-  for (const World& moon : worlds->moons) s->node_->add_moon(moon, now);
-  s->rearm_timer();
+  if (options.stack != "none") {
+    s->driver_ = stack::make_port_driver(options.stack, error);
+    if (!s->driver_) return nullptr;
+  }
+  s->storage_ = std::make_unique<runtime::HomeStorage>(*s->home_, log_line);
+  if (!s->open_node(options, worlds->planet, worlds->moons, error)) return nullptr;
   s->write_port_file();
   s->log_startup(options, worlds->planet_origin);
   return s;
 }
 
-bool Service::open_ports(const ServiceOptions& options, std::string* error) {
-  io::UdpTransportOptions udp;
-  udp.primary_port = options.port;
-  udp.secondary_port = options.secondary_port;
-  udp.ipv6 = options.ipv6;
-  auto receiver = [this](LocalSocket socket, const InetAddress& from,
-                         std::span<const std::uint8_t> data) { on_datagram(socket, from, data); };
+bool Service::open_node(const ServiceOptions& options, const World& planet,
+                        const std::vector<World>& moons, std::string* error) {
+  runtime::RuntimeOptions r;
+  r.udp.primary_port = options.port;
+  r.udp.secondary_port = options.secondary_port;
+  r.udp.ipv6 = options.ipv6;
+  r.node.allow_loopback_paths = options.allow_loopback_paths;
+  r.rejoin_stored_networks = true;
+  r.controller = controller_.get();
   const bool coupled = !options.api_port.has_value();
   const int attempts = coupled && options.port == 0 ? kRandomPortAttempts : 1;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     std::string why;
-    transport_ = io::UdpTransport::open(*loop_, udp, receiver, &why);
-    if (!transport_) {
+    runtime_ = runtime::NodeRuntime::open(
+        *loop_, home_->identity(), planet, moons, *storage_, driver_.get(), r,
+        [this](const NodeEvent& e) { on_node_event(e); }, log_line, &why);
+    if (!runtime_) {
       if (error) *error = why;
       return false;
     }
-    const std::uint16_t api_port = coupled ? transport_->primary_port() : *options.api_port;
+    udp_port_ = runtime_->transport().primary_port();
+    const std::uint16_t api_port = coupled ? udp_port_ : *options.api_port;
     if (api_port == 0) return true;
     api_ = ApiServer::start(api_port, home_->auth_token(), *this, &why);
     if (api_) return true;
-    transport_.reset();
+    runtime_.reset();
     if (attempt == attempts) {
       if (error) *error = why;
       return false;
@@ -120,13 +120,11 @@ bool Service::open_ports(const ServiceOptions& options, std::string* error) {
 Service::~Service() {
   waiters_.cancel_all();
   api_.reset();
-  if (home_ && transport_) {
+  if (home_ && runtime_) {
     std::string why;
     if (!home_->erase(kPortFile, &why)) log_line("cannot remove " + std::string(kPortFile) + ": " + why);
   }
-  node_.reset();
-  transport_.reset();
-  host_.reset();
+  runtime_.reset();
 }
 
 bool Service::run() {
@@ -137,30 +135,9 @@ bool Service::run() {
 
 void Service::stop() { loop_->stop(); }
 
-void Service::on_datagram(LocalSocket socket, const InetAddress& from,
-                          std::span<const std::uint8_t> data) {
-  if (!node_) return;
-  node_->on_datagram(io::now_ms(), socket, from, data);
-  rearm_timer();
-}
-
-void Service::on_timer() {
-  timer_ = 0;
-  node_->on_timer(io::now_ms());
-  rearm_timer();
-}
-
-// One timer, always at the engine's next deadline: calls into the node can
-// move that deadline earlier, so every call is followed by this.
-void Service::rearm_timer() {
-  const std::int64_t due = node_->next_deadline();
-  if (timer_ != 0 && due == timer_due_) return;
-  if (timer_ != 0) loop_->cancel(timer_);
-  timer_due_ = due;
-  timer_ = loop_->schedule_at(due, [this] { on_timer(); });
-}
-
 void Service::on_node_event(const NodeEvent& event) {
+  // Echo replies answer someone's ping: not news worth a log line.
+  if (event.type != NodeEventType::kEchoReply) log_line(describe_event(event));
   if (event.type == NodeEventType::kIdentityCollision) {
     fatal_.store(true);
     loop_->stop();
@@ -186,7 +163,7 @@ void Service::on_node_event(const NodeEvent& event) {
 }
 
 Address Service::relay_at(const InetAddress& endpoint) const {
-  for (const PeerInfo& peer : node_->peers(io::now_ms())) {
+  for (const PeerInfo& peer : node().peers(io::now_ms())) {
     if (peer.role == PeerRole::kLeaf) continue;
     for (const PathInfo& path : peer.paths)
       if (path.address == endpoint) return peer.address;
@@ -210,18 +187,18 @@ void Service::write_port_file() {
 void Service::log_startup(const ServiceOptions& options, const std::string& planet_origin) const {
   log_line("ztsdk service " + std::string(kVersionString) + "-compatible, address " +
            home_->identity().address().to_string() + ", home " + options.home.string());
-  const World& planet = node_->planet();
+  const World& planet = node().planet();
   if (planet.is_null())
     log_line("no planet: starting with an empty world (no roots). Give one with --planet FILE "
              "or put it in the home directory as 'planet'; there is no built-in one usable offline");
   else
     log_line("planet " + describe_world(planet) + " from " + planet_origin);
-  for (const World& moon : node_->moons()) log_line("moon " + describe_world(moon));
-  if (node_->is_root()) log_line("acting as root: this identity is a root of the planet or a moon");
-  std::string ports = "UDP port " + std::to_string(transport_->primary_port());
-  if (transport_->secondary_port())
-    ports += ", secondary " + std::to_string(*transport_->secondary_port());
-  ports += transport_->has_ipv6() ? " (IPv4 and IPv6)" : " (IPv4)";
+  for (const World& moon : node().moons()) log_line("moon " + describe_world(moon));
+  if (node().is_root()) log_line("acting as root: this identity is a root of the planet or a moon");
+  std::string ports = "UDP port " + std::to_string(runtime_->transport().primary_port());
+  if (runtime_->transport().secondary_port())
+    ports += ", secondary " + std::to_string(*runtime_->transport().secondary_port());
+  ports += runtime_->transport().has_ipv6() ? " (IPv4 and IPv6)" : " (IPv4)";
   log_line(ports);
   log_line(api_ ? "local API on http://127.0.0.1:" + std::to_string(api_->port())
                 : std::string("local API disabled"));
@@ -237,22 +214,23 @@ std::optional<StatusSnapshot> Service::status() {
       [this] {
         const std::int64_t now = io::now_ms();
         StatusSnapshot s;
-        s.address = node_->identity().address();
-        s.public_identity = node_->identity().to_string(false);
-        s.online = node_->online(now);
-        s.root = node_->is_root();
+        s.address = node().identity().address();
+        s.public_identity = node().identity().to_string(false);
+        s.online = node().online(now);
+        s.root = node().is_root();
         s.clock = now;
-        s.planet_id = node_->planet().id;
-        s.planet_timestamp = node_->planet().timestamp;
-        for (const World& moon : node_->moons()) s.moon_ids.push_back(moon.id);
-        s.primary_port = transport_->primary_port();
-        s.secondary_port = transport_->secondary_port().value_or(0);
+        s.planet_id = node().planet().id;
+        s.planet_timestamp = node().planet().timestamp;
+        for (const World& moon : node().moons()) s.moon_ids.push_back(moon.id);
+        s.primary_port = runtime_->transport().primary_port();
+        s.secondary_port = runtime_->transport().secondary_port().value_or(0);
         s.home_dir = home_->path().string();
-        for (const auto& socket : transport_->sockets())
+        for (const auto& socket : runtime_->transport().sockets())
           s.listening_on.push_back(
               (socket.family == InetAddress::Family::kV6 ? "::/" : "0.0.0.0/") +
               std::to_string(socket.port));
-        s.counters = node_->counters();
+        s.counters = node().counters();
+        s.vl2_counters = node().vl2_counters();
         return s;
       },
       kLoopAnswerTimeout);
@@ -265,11 +243,11 @@ std::optional<PeersSnapshot> Service::peers(std::optional<Address> only) {
         const std::int64_t now = io::now_ms();
         PeersSnapshot s;
         if (only) {
-          if (std::optional<PeerInfo> p = node_->peer(*only, now)) s.peers.push_back(*p);
+          if (std::optional<PeerInfo> p = node().peer(*only, now)) s.peers.push_back(*p);
         } else {
-          s.peers = node_->peers(now);
+          s.peers = node().peers(now);
         }
-        for (const auto& socket : transport_->sockets()) s.local_ports[socket.id] = socket.port;
+        for (const auto& socket : runtime_->transport().sockets()) s.local_ports[socket.id] = socket.port;
         return s;
       },
       kLoopAnswerTimeout);
@@ -281,7 +259,6 @@ std::optional<ControllerReply> Service::controller_api(const ControllerCall& cal
       [this, &call] {
         const controller::HttpReply r = controller::handle_controller_http(
             *controller_, call.method, call.path, call.body, io::now_ms());
-        rearm_timer();  // pushes may have given the engine work
         return ControllerReply{r.status, r.body};
       },
       kLoopAnswerTimeout);
@@ -302,8 +279,7 @@ PingOutcome Service::ping(Address to, std::chrono::milliseconds timeout) {
   std::optional<Sent> sent = loop_->run_sync(
       [this, to] {
         const std::int64_t started = io::monotonic_ns();
-        const std::uint64_t id = node_->echo(io::now_ms(), to);
-        rearm_timer();
+        const std::uint64_t id = node().echo(io::now_ms(), to);
         return Sent{id, waiters_.add(id, started)};
       },
       kLoopAnswerTimeout);
@@ -319,6 +295,48 @@ PingOutcome Service::ping(Address to, std::chrono::milliseconds timeout) {
   out.kind = PingOutcome::Kind::kReply;
   out.reply = *result;
   return out;
+}
+
+NetworkView Service::view_of(const NetworkInfo& info) const {
+  NetworkView v;
+  v.info = info;
+  if (driver_) v.port_device = std::string(driver_->name());
+  if (std::optional<std::string> why = runtime_->port_error(info.id)) v.port_error = *why;
+  return v;
+}
+
+std::optional<std::vector<NetworkView>> Service::networks(std::optional<std::uint64_t> only) {
+  if (stopped_.load()) return std::nullopt;
+  return loop_->run_sync(
+      [this, only] {
+        std::vector<NetworkView> out;
+        if (only) {
+          if (std::optional<NetworkInfo> n = node().network(*only)) out.push_back(view_of(*n));
+        } else {
+          for (const NetworkInfo& n : node().networks()) out.push_back(view_of(n));
+        }
+        return out;
+      },
+      kLoopAnswerTimeout);
+}
+
+std::optional<NetworkView> Service::join(std::uint64_t network_id) {
+  if (stopped_.load()) return std::nullopt;
+  return loop_->run_sync(
+      [this, network_id] {
+        node().join(io::now_ms(), network_id);
+        std::optional<NetworkInfo> n = node().network(network_id);
+        NetworkInfo info;
+        info.id = network_id;
+        return view_of(n ? *n : info);
+      },
+      kLoopAnswerTimeout);
+}
+
+std::optional<bool> Service::leave(std::uint64_t network_id) {
+  if (stopped_.load()) return std::nullopt;
+  return loop_->run_sync([this, network_id] { return node().leave(io::now_ms(), network_id); },
+                         kLoopAnswerTimeout);
 }
 
 }  // namespace zt::service

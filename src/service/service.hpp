@@ -20,7 +20,9 @@
 #include "service/api_backend.hpp"
 #include "service/api_server.hpp"
 #include "service/echo_waiters.hpp"
-#include "service/service_host.hpp"
+#include "runtime/node_runtime.hpp"
+#include "runtime/storage.hpp"
+#include "stack/port_driver.hpp"
 
 namespace zt::service {
 
@@ -37,6 +39,9 @@ struct ServiceOptions {
   bool ipv6 = true;
   // SIGINT/SIGTERM end run(). Off for a service run inside another program.
   bool handle_signals = true;
+  // What serves joined networks' ports: a PortDriver name ("lwip"), or
+  // "none" for a node that only carries VL1/VL2 (a root, a controller).
+  std::string stack = "lwip";
 };
 
 class Service final : public ApiBackend {
@@ -62,36 +67,40 @@ class Service final : public ApiBackend {
   void stop();
 
   const io::HomeDir& home() const { return *home_; }
-  std::uint16_t udp_port() const { return transport_->primary_port(); }
+  std::uint16_t udp_port() const { return udp_port_; }
   std::uint16_t api_port() const { return api_ ? api_->port() : 0; }
 
   std::optional<StatusSnapshot> status() override;
   std::optional<PeersSnapshot> peers(std::optional<Address> only) override;
   PingOutcome ping(Address to, std::chrono::milliseconds timeout) override;
   std::optional<ControllerReply> controller_api(const ControllerCall& call) override;
+  std::optional<std::vector<NetworkView>> networks(std::optional<std::uint64_t> only) override;
+  std::optional<NetworkView> join(std::uint64_t network_id) override;
+  std::optional<bool> leave(std::uint64_t network_id) override;
 
  private:
   Service() = default;
-  bool open_ports(const ServiceOptions& options, std::string* error);
-  void on_datagram(LocalSocket socket, const InetAddress& from, std::span<const std::uint8_t> data);
-  void on_timer();
-  void rearm_timer();
+  bool open_node(const ServiceOptions& options, const World& planet,
+                 const std::vector<World>& moons, std::string* error);
   void on_node_event(const NodeEvent& event);
+  NetworkView view_of(const NetworkInfo& info) const;
   Address relay_at(const InetAddress& endpoint) const;
   void write_port_file();
   void log_startup(const ServiceOptions& options, const std::string& planet_origin) const;
 
+  Node& node() { return runtime_->node(); }
+  const Node& node() const { return runtime_->node(); }
+
   std::unique_ptr<io::EventLoop> loop_;
   std::optional<io::HomeDir> home_;
-  std::unique_ptr<ServiceHost> host_;
-  std::unique_ptr<io::UdpTransport> transport_;
-  // Before node_: the node refers to it, so it must be destroyed after.
+  std::unique_ptr<runtime::HomeStorage> storage_;
+  std::unique_ptr<stack::PortDriver> driver_;
+  // Before runtime_: the node refers to it, so it must be destroyed after.
   std::unique_ptr<controller::Controller> controller_;
-  std::unique_ptr<Node> node_;
+  std::unique_ptr<runtime::NodeRuntime> runtime_;
   std::unique_ptr<ApiServer> api_;
   EchoWaiters waiters_;
-  io::TimerId timer_ = 0;
-  std::int64_t timer_due_ = 0;
+  std::uint16_t udp_port_ = 0;
   std::atomic<bool> fatal_{false};
   // Set once run() has returned: API calls then fail at once instead of
   // waiting for a loop that will not run again.

@@ -134,9 +134,16 @@ TEST_F(ControllerTest, DeniedMemberIsRecordedThenServedOnceAuthorized) {
   EXPECT_EQ(m["revision"], 1);
   EXPECT_EQ(m["vMajor"], -1);  // versions are recorded for authorized requests only
 
+  // Authorizing a member that waits (asked within the online window) pushes
+  // its config at once; upstream would make it wait for its next retry.
   sender_.clear();
-  authorize(a_);
-  EXPECT_TRUE(sender_.configs.empty());  // never authorized before: nothing to push from
+  authorize(a_, true, kVectorTs + 500);
+  ASSERT_EQ(sender_.configs.size(), 1u);
+  EXPECT_EQ(sender_.configs[0].packet_id, 0u) << "a push, not an answer";
+  EXPECT_EQ(sender_.configs[0].config.issued_to, a_.address());
+  EXPECT_TRUE(sender_.errors.empty());
+
+  sender_.clear();
   ask(kVectorTs + 1001, a_);
   ASSERT_EQ(sender_.configs.size(), 1u);
   const SentConfig& sent = sender_.configs[0];
@@ -339,9 +346,10 @@ TEST_F(ControllerTest, ThisNodeIsServedInProcessAndToldOfRefusals) {
   ASSERT_EQ(sender_.errors.size(), 1u);
   EXPECT_EQ(sender_.errors[0].packet_id, 0u);
   authorize(self);
+  ASSERT_EQ(sender_.configs.size(), 1u) << "authorizing pushes to the waiting node at once";
   ask(kVectorTs + 2000, self, kVectorNwid, 0, metadata(), InetAddress());
-  ASSERT_EQ(sender_.configs.size(), 1u);
-  EXPECT_EQ(sender_.configs[0].to, self.address());
+  ASSERT_EQ(sender_.configs.size(), 2u);
+  EXPECT_EQ(sender_.configs[1].to, self.address());
 
   sender_.clear();
   authorize(self, false, kVectorTs + 3000);

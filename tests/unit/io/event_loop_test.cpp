@@ -157,6 +157,8 @@ TEST(EventLoop, BeforeWaitRunsAfterEachPassOfWork) {
   add_watchdog(*loop);
   std::vector<std::string> order;
   loop->add_before_wait([&] { order.push_back("flush"); });
+  const std::uint64_t removed = loop->add_before_wait([&] { order.push_back("removed"); });
+  loop->remove_before_wait(removed);
   // A timer whose work the hook must see before the loop sleeps again.
   loop->schedule_after(0, [&] { order.push_back("timer"); });
   loop->schedule_after(20, [&] {
@@ -173,6 +175,7 @@ TEST(EventLoop, BeforeWaitRunsAfterEachPassOfWork) {
   ASSERT_NE(timer + 1, order.end());
   EXPECT_EQ(*(timer + 1), "flush") << "the hook runs right after the pass that did work";
   EXPECT_EQ(order.back(), "stop");
+  EXPECT_EQ(std::count(order.begin(), order.end(), "removed"), 0);
 }
 
 TEST(EventLoop, RunSyncReturnsTheResultFromTheLoopThread) {

@@ -54,7 +54,9 @@ TEST(FrameQueue, FramesFromManyThreadsArriveWholeAndInOrderPerThread) {
     const int i = next[t]++;
     ASSERT_EQ(s.bytes.size(), static_cast<std::size_t>(1 + (i % 300)));
     EXPECT_EQ(s.bytes[0], t);
-    if (s.bytes.size() > 1) EXPECT_EQ(s.bytes.back(), static_cast<std::uint8_t>(i));
+    if (s.bytes.size() > 1) {
+      EXPECT_EQ(s.bytes.back(), static_cast<std::uint8_t>(i));
+    }
   }
   EXPECT_EQ(queue->dropped(), 0u);
 }

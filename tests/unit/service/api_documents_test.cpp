@@ -46,6 +46,9 @@ TEST(ApiDocuments, StatusHasUpstreamFieldsAndEveryCounter) {
   std::uint64_t* fields = reinterpret_cast<std::uint64_t*>(&s.counters);
   constexpr std::size_t kCounters = sizeof(NodeCounters) / sizeof(std::uint64_t);
   for (std::size_t i = 0; i < kCounters; ++i) fields[i] = 1000 + i;
+  std::uint64_t* vl2 = reinterpret_cast<std::uint64_t*>(&s.vl2_counters);
+  constexpr std::size_t kVl2Counters = sizeof(Vl2Counters) / sizeof(std::uint64_t);
+  for (std::size_t i = 0; i < kVl2Counters; ++i) vl2[i] = 2000 + i;
 
   const json doc = json::parse(status_document(s));
   EXPECT_EQ(doc["address"], "dae52f96a7");
@@ -62,12 +65,14 @@ TEST(ApiDocuments, StatusHasUpstreamFieldsAndEveryCounter) {
   EXPECT_EQ(doc["moonWorldIds"], json::array({"0000001122334455"}));
 
   const json& counters = doc["counters"];
-  ASSERT_EQ(counters.size(), kCounters);
+  ASSERT_EQ(counters.size(), kCounters + kVl2Counters);
   std::set<std::uint64_t> values;
   for (const auto& [name, value] : counters.items()) values.insert(value.get<std::uint64_t>());
-  EXPECT_EQ(values.size(), kCounters) << "two names report the same counter";
+  EXPECT_EQ(values.size(), kCounters + kVl2Counters) << "two names report the same counter";
   EXPECT_EQ(counters["rx_datagrams"], 1000);
   EXPECT_EQ(counters["drop_decompress"], 1000 + kCounters - 1);
+  EXPECT_EQ(counters["vl2_frames_in"], 2000);
+  EXPECT_EQ(counters["vl2_drop_untrusted"], 2000 + kVl2Counters - 1);
 }
 
 TEST(ApiDocuments, PeerHasUpstreamFieldsAndLocalPort) {

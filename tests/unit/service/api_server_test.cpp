@@ -43,7 +43,25 @@ class FakeBackend : public ApiBackend {
     controller_calls.push_back(call);
     if (!answer) return std::nullopt;
     return ControllerReply{201, R"({"seen":true})"};
+  }  std::optional<std::vector<NetworkView>> networks(std::optional<std::uint64_t> only) override {
+    std::vector<NetworkView> out;
+    for (const NetworkView& v : joined)
+      if (!only || v.info.id == *only) out.push_back(v);
+    return out;
   }
+  std::optional<NetworkView> join(std::uint64_t id) override {
+    for (const NetworkView& v : joined)
+      if (v.info.id == id) return v;
+    NetworkView v;
+    v.info.id = id;
+    joined.push_back(v);
+    return v;
+  }
+  std::optional<bool> leave(std::uint64_t id) override {
+    return std::erase_if(joined, [id](const NetworkView& v) { return v.info.id == id; }) > 0;
+  }
+  std::vector<NetworkView> joined;
+
 
   bool answer = true;
   PingOutcome ping_outcome;

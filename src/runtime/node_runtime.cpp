@@ -1,0 +1,216 @@
+#include "runtime/node_runtime.hpp"
+
+#include <cstring>
+
+#include "crypto/random.hpp"
+#include "io/clock.hpp"
+#include "proto/byte_io.hpp"
+
+namespace zt::runtime {
+namespace {
+
+constexpr std::size_t kEthernetHeader = 14;
+// A port's batch is handed over early once it holds this much, so one busy
+// pass of the loop cannot pile up unbounded frames.
+constexpr std::size_t kPortBatchBytes = 512 * 1024;
+constexpr std::string_view kNetworksFolder = "networks.d";
+constexpr std::string_view kConfSuffix = ".conf";
+
+std::optional<std::uint64_t> network_id_of_conf(const std::string& file) {
+  if (file.size() != 16 + kConfSuffix.size() || !file.ends_with(kConfSuffix)) return std::nullopt;
+  std::uint64_t id = 0;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const char c = file[i];
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return std::nullopt;
+    id = (id << 4) | static_cast<std::uint64_t>(digit);
+  }
+  return id;
+}
+
+}  // namespace
+
+std::unique_ptr<NodeRuntime> NodeRuntime::open(io::EventLoop& loop, const Identity& identity,
+                                               const World& planet, const std::vector<World>& moons,
+                                               Storage& storage, stack::PortDriver* driver,
+                                               const RuntimeOptions& options, EventSink on_event,
+                                               LogSink log, std::string* error) {
+  std::unique_ptr<NodeRuntime> r(
+      new NodeRuntime(loop, storage, driver, std::move(on_event), std::move(log)));
+  auto receiver = [raw = r.get()](LocalSocket socket, const InetAddress& from,
+                                  std::span<const std::uint8_t> data) {
+    raw->node_->on_datagram(io::now_ms(), socket, from, data);
+  };
+  r->transport_ = io::UdpTransport::open(loop, options.udp, receiver, error);
+  if (!r->transport_) return nullptr;
+  r->frames_ = io::FrameQueue::create(
+      loop,
+      [raw = r.get()](std::uint64_t network_id, std::span<const std::uint8_t> frame) {
+        raw->on_stack_frame(network_id, frame);
+      },
+      io::FrameQueue::kDefaultCapacityBytes, error);
+  if (!r->frames_) return nullptr;
+  const std::int64_t now = io::now_ms();
+  r->node_ = std::make_unique<Node>(identity, planet, static_cast<NodeHost&>(*r), options.node, now);
+  for (const World& moon : moons) r->node_->add_moon(moon, now);
+  if (options.controller) r->node_->set_controller(options.controller);
+  if (options.rejoin_stored_networks) r->rejoin_stored_networks(now);
+  r->hook_ = loop.add_before_wait([raw = r.get()] { raw->before_wait(); });
+  r->rearm_timer();
+  return r;
+}
+
+NodeRuntime::NodeRuntime(io::EventLoop& loop, Storage& storage, stack::PortDriver* driver,
+                         EventSink on_event, LogSink log)
+    : loop_(loop),
+      storage_(storage),
+      driver_(driver),
+      on_event_(std::move(on_event)),
+      log_(std::move(log)) {}
+
+NodeRuntime::~NodeRuntime() {
+  if (hook_ != 0) loop_.remove_before_wait(hook_);
+  if (timer_ != 0) loop_.cancel(timer_);
+  // A port's stack may hand frames to the queue until the port is gone.
+  ports_.clear();
+  frames_.reset();
+  node_.reset();
+  transport_.reset();
+}
+
+void NodeRuntime::rejoin_stored_networks(std::int64_t now) {
+  for (const std::string& file : storage_.list(kNetworksFolder))
+    if (std::optional<std::uint64_t> id = network_id_of_conf(file)) node_->join(now, *id);
+}
+
+void NodeRuntime::before_wait() {
+  for (auto& [id, slot] : ports_) flush(slot);
+  rearm_timer();
+}
+
+// One timer, always at the engine's next deadline.
+void NodeRuntime::rearm_timer() {
+  const std::int64_t due = node_->next_deadline();
+  if (timer_ != 0 && due == timer_due_) return;
+  if (timer_ != 0) loop_.cancel(timer_);
+  timer_due_ = due;
+  timer_ = loop_.schedule_at(due, [this] {
+    timer_ = 0;
+    node_->on_timer(io::now_ms());
+  });
+}
+
+void NodeRuntime::flush(PortSlot& slot) {
+  if (slot.frames.empty()) return;
+  std::vector<std::span<const std::uint8_t>> batch;
+  batch.reserve(slot.frames.size());
+  for (const auto& [offset, size] : slot.frames) batch.emplace_back(slot.arena.data() + offset, size);
+  counters_.frames_to_stack += batch.size();
+  if (slot.port) slot.port->deliver(batch);
+  slot.frames.clear();
+  slot.arena.clear();
+}
+
+void NodeRuntime::on_stack_frame(std::uint64_t network_id, std::span<const std::uint8_t> frame) {
+  // ZeroTier carries untagged Ethernet only; VLAN-tagged frames have no place.
+  if (frame.size() < kEthernetHeader) {
+    ++counters_.frames_dropped;
+    return;
+  }
+  const MacAddress to = MacAddress::from_bytes(frame.data());
+  const MacAddress from = MacAddress::from_bytes(frame.data() + 6);
+  const auto ethertype = static_cast<std::uint16_t>(load_be(frame.data() + 12, 2));
+  ++counters_.frames_from_stack;
+  node_->on_frame(io::now_ms(), network_id, from, to, ethertype, frame.subspan(kEthernetHeader));
+}
+
+std::optional<std::string> NodeRuntime::port_error(std::uint64_t network_id) const {
+  auto it = port_errors_.find(network_id);
+  if (it == port_errors_.end()) return std::nullopt;
+  return it->second;
+}
+
+RuntimeCounters NodeRuntime::counters() const { return counters_; }
+
+bool NodeRuntime::send_datagram(LocalSocket socket, const InetAddress& to,
+                                std::span<const std::uint8_t> data, unsigned ttl) {
+  return transport_->send(socket, to, data, ttl);
+}
+
+void NodeRuntime::on_event(const NodeEvent& event) {
+  if (on_event_) on_event_(event);
+}
+
+void NodeRuntime::store(std::string_view name, std::span<const std::uint8_t> data) {
+  storage_.store(name, data);
+}
+
+std::optional<std::vector<std::uint8_t>> NodeRuntime::load(std::string_view name) {
+  return storage_.load(name);
+}
+
+void NodeRuntime::remove(std::string_view name) { storage_.remove(name); }
+
+void NodeRuntime::random_bytes(void* out, std::size_t len) { crypto::secure_random(out, len); }
+
+void NodeRuntime::port_frame(std::uint64_t network_id, MacAddress from, MacAddress to,
+                             std::uint16_t ethertype, std::span<const std::uint8_t> data) {
+  auto it = ports_.find(network_id);
+  if (it == ports_.end() || !it->second.port) {
+    ++counters_.frames_dropped;
+    return;
+  }
+  PortSlot& slot = it->second;
+  const std::size_t offset = slot.arena.size();
+  slot.arena.resize(offset + kEthernetHeader + data.size());
+  std::uint8_t* p = slot.arena.data() + offset;
+  to.to_bytes(p);
+  from.to_bytes(p + 6);
+  store_be(p + 12, ethertype, 2);
+  if (!data.empty()) std::memcpy(p + kEthernetHeader, data.data(), data.size());
+  slot.frames.emplace_back(offset, kEthernetHeader + data.size());
+  if (slot.arena.size() >= kPortBatchBytes) flush(slot);
+}
+
+void NodeRuntime::port_changed(std::uint64_t network_id, PortChange change,
+                               const NetworkInfo& info) {
+  switch (change) {
+    case PortChange::kUp: {
+      if (!driver_ || ports_.count(network_id)) return;
+      stack::PortSinks sinks;
+      sinks.frame = [queue = frames_.get(), network_id](std::span<const std::uint8_t> frame) {
+        queue->push(network_id, frame);
+      };
+      std::string why;
+      std::unique_ptr<stack::Port> port = driver_->open(info, std::move(sinks), &why);
+      if (!port) {
+        ++counters_.port_errors;
+        port_errors_[network_id] = why;
+        if (log_) log_("network " + to_hex_u64(network_id, 16) + ": no " +
+                       std::string(driver_->name()) + " port: " + why);
+        return;
+      }
+      port_errors_.erase(network_id);
+      ports_[network_id].port = std::move(port);
+      return;
+    }
+    case PortChange::kConfigUpdate: {
+      auto it = ports_.find(network_id);
+      if (it == ports_.end()) return;
+      std::string why;
+      if (!it->second.port->configure(info, &why)) {
+        ++counters_.port_errors;
+        port_errors_[network_id] = why;
+        if (log_) log_("network " + to_hex_u64(network_id, 16) + ": port refused the config: " + why);
+      }
+      return;
+    }
+    case PortChange::kDown:
+    case PortChange::kDestroy:
+      ports_.erase(network_id);
+      port_errors_.erase(network_id);
+      return;
+  }
+}
+
+}  // namespace zt::runtime
