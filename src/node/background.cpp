@@ -84,7 +84,7 @@ unsigned NodeEngine::keepalive(std::int64_t now, Peer& peer) {
 }
 
 void NodeEngine::housekeeping(std::int64_t now) {
-  topology_.forget_idle(now);
+  for (Address gone : topology_.forget_idle(now)) forget_identity(gone);
   for (auto& [address, peer] : topology_.peers()) {
     if (peer->expire_paths(now) > 0) update_direct(now, *peer);
   }

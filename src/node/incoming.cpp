@@ -101,6 +101,7 @@ void NodeEngine::on_packet(std::int64_t now, LocalSocket socket, const InetAddre
     return;
   }
   Peer* peer = topology_.find(packet.source());
+  if (!peer) peer = recall_peer(now, packet.source());
   if (!peer) {
     hold_for_identity(now, socket, from, packet);
     return;

@@ -63,6 +63,7 @@ void NodeEngine::on_hello(std::int64_t now, LocalSocket socket, const InetAddres
       ++counters_.drop_invalid_identity;
       return;
     }
+    remember_identity(peer->identity());
   }
   if (!peer->replay().check_and_insert(wire_id)) {
     ++counters_.drop_replayed;

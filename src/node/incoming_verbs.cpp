@@ -65,7 +65,10 @@ void NodeEngine::on_ok_whois(std::int64_t now, Peer& peer, std::span<const std::
     ++counters_.drop_invalid_identity;
     return;
   }
-  if (Peer* added = topology_.add(id, now)) identity_arrived(now, *added);
+  if (Peer* added = topology_.add(id, now)) {
+    remember_identity(added->identity());
+    identity_arrived(now, *added);
+  }
 }
 
 // Packets and sends that waited for this identity go now.

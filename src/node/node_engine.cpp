@@ -15,6 +15,9 @@ constexpr std::size_t kRendezvousBuckets = 4096;
 // Unauthenticated packets from unknown sources each cause a WHOIS: cap
 // what a flood of made-up addresses can make us send to the roots.
 constexpr double kWhoisPerSecond = 200;
+// Looking an unknown source up in peers.d costs a file open: cap what a
+// flood of made-up addresses can make us read.
+constexpr double kRecallsPerSecond = 500;
 
 std::uint64_t seed_from(NodeHost& host) {
   std::uint64_t seed = 0;
@@ -49,6 +52,7 @@ NodeEngine::NodeEngine(const Identity& identity, const World& planet, NodeHost& 
       held_(kRxQueueSize),
       queued_(kTxQueueSize),
       whois_budget_(kWhoisPerSecond, kWhoisPerSecond),
+      recall_budget_(kRecallsPerSecond, kRecallsPerSecond),
       next_ping_(now),
       next_housekeeping_(now + kHousekeepingPeriod),
       next_queue_retry_(now + kQueueRetryInterval) {
@@ -97,7 +101,9 @@ bool NodeEngine::send(std::int64_t now, Address to, Verb verb,
                       std::span<const std::uint8_t> payload) {
   if (to.is_reserved() || to == me_.address()) return false;
   if (payload.size() > kMaxPacketLength - kMinPacketLength) return false;
-  if (Peer* peer = topology_.find(to); peer && send_now(now, *peer, verb, payload)) return true;
+  Peer* peer = topology_.find(to);
+  if (!peer) peer = recall_peer(now, to);
+  if (peer && send_now(now, *peer, verb, payload)) return true;
   // No identity or no route yet: hold it while a WHOIS (or a path) turns up.
   if (queued_.push({to, now, verb, Bytes(payload.begin(), payload.end())}))
     ++counters_.drop_unknown_peer;

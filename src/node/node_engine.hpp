@@ -138,6 +138,11 @@ class NodeEngine final : public Vl1Services {
   void update_direct(std::int64_t now, Peer& peer);
   void update_online(std::int64_t now);
 
+  // peer_cache.cpp
+  void remember_identity(const Identity& identity);
+  Peer* recall_peer(std::int64_t now, Address address);
+  void forget_identity(Address address);
+
   // node_engine.cpp
   void arm_queue_retry(std::int64_t now);
   static NodeEvent event(NodeEventType type, Address peer = Address());
@@ -163,6 +168,7 @@ class NodeEngine final : public Vl1Services {
   WaitQueue<QueuedSend> queued_;
   WhoisRequests whois_;
   TokenBucket whois_budget_;
+  TokenBucket recall_budget_;
   OutstandingEchoes echoes_;
   SelfAwareness self_;
   PacketHandler* handler_ = nullptr;

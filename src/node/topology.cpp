@@ -153,12 +153,16 @@ Peer* Topology::best_upstream(std::int64_t now, Address exclude) {
   return best;
 }
 
-std::size_t Topology::forget_idle(std::int64_t now) {
-  return std::erase_if(peers_, [&](const auto& entry) {
+std::vector<Address> Topology::forget_idle(std::int64_t now) {
+  std::vector<Address> gone;
+  std::erase_if(peers_, [&](const auto& entry) {
     const Peer& p = *entry.second;
-    return !is_upstream(entry.first) &&
-           now - std::max(p.last_receive(), p.created()) >= activity_timeout_;
+    const bool idle = !is_upstream(entry.first) &&
+                      now - std::max(p.last_receive(), p.created()) >= activity_timeout_;
+    if (idle) gone.push_back(entry.first);
+    return idle;
   });
+  return gone;
 }
 
 }  // namespace zt

@@ -53,8 +53,8 @@ class Topology {
   Peer* best_upstream(std::int64_t now, Address exclude = Address());
 
   // Housekeeping: forgets non-upstream peers silent for the activity
-  // timeout. Returns how many went.
-  std::size_t forget_idle(std::int64_t now);
+  // timeout. Returns the addresses that went.
+  std::vector<Address> forget_idle(std::int64_t now);
 
  private:
   void rebuild_upstreams(std::int64_t now);

@@ -86,8 +86,8 @@ TEST(Topology, ForgetsIdleLeavesButNotUpstreams) {
   Topology t(A(), 16, 64, 30000);
   t.set_planet(test::vector_planet(), 0);
   t.add(B(), 0)->received(1000);
-  EXPECT_EQ(t.forget_idle(30999), 0u);
-  EXPECT_EQ(t.forget_idle(31000), 1u);
+  EXPECT_EQ(t.forget_idle(30999).size(), 0u);
+  EXPECT_EQ(t.forget_idle(31000).size(), 1u);
   EXPECT_NE(t.find(R().address()), nullptr);
 }
 

@@ -141,6 +141,21 @@ TEST(SimMeet, RootQuickRestartRelearnsNodesAndRelaysAgain) {
   EXPECT_GT(t.r.counters().relayed, 0u);
 }
 
+TEST(SimMeet, RestartedRootRecognizesKnownNodesFromItsPeerCache) {
+  Star t(7);
+  t.meet_directly();
+  if (HasFatalFailure()) return;
+  ASSERT_TRUE(t.r.stored().count("peers.d/" + t.a.address().to_string()))
+      << "the root did not keep A's identity";
+  t.r.restart();
+  // A's next packet to the new root process is understood at once: the
+  // root reads A's identity from peers.d instead of waiting for A's next
+  // HELLO (up to 16 heartbeat periods away).
+  const auto reply = t.s.echo(t.a, t.r, 2000);
+  ASSERT_TRUE(reply.has_value()) << t.dump();
+  EXPECT_FALSE(reply->via_relay);
+}
+
 TEST(SimMeet, RootKilledForGoodAfterDirectEchoStillWorks) {
   Star t(5);
   t.meet_directly();
