@@ -262,10 +262,7 @@ void Vl2Engine::send_revocation(std::int64_t now, Address member, const Revocati
     add_credentials(now, me_, creds);
     return;
   }
-  Bytes payload;
-  ByteWriter w(payload);
-  write_network_credentials(w, creds);
-  vl1_.send(now, member, Verb::kNetworkCredentials, payload);
+  send_credentials(now, member, creds);
 }
 
 void Vl2Engine::remember_authorization(std::int64_t now, std::uint64_t nwid, Address member) {

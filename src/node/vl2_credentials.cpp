@@ -78,13 +78,18 @@ void Vl2Engine::push_credentials(std::int64_t now, Network& net, Address peer) {
     if (packet.coms.empty() && packet.capabilities.empty() && packet.tags.empty() &&
         packet.coos.empty())
       break;  // a credential larger than a packet: nothing more can go
-    Bytes payload;
-    ByteWriter w(payload);
-    write_network_credentials(w, packet);
-    vl1_.send(now, peer, Verb::kNetworkCredentials, payload);
+    send_credentials(now, peer, packet);
     ++counters_.credentials_pushed;
   }
   net.member(now, peer).pushed_credentials(now);
+}
+
+void Vl2Engine::send_credentials(std::int64_t now, Address peer, const NetworkCredentials& creds) {
+  Bytes payload;
+  ByteWriter w(payload);
+  write_network_credentials(w, creds);
+  if (credential_pacer_.offer(now, peer, payload))
+    vl1_.send(now, peer, Verb::kNetworkCredentials, payload);
 }
 
 // §8.5: before a frame to a peer that has not had our current credentials
@@ -171,12 +176,9 @@ bool Vl2Engine::add_credentials(std::int64_t now, Address sender, const NetworkC
     if (r != CredentialResult::kAcceptedNew || !rev.fast_propagate()) continue;
     NetworkCredentials forward;
     forward.revocations.push_back(rev);
-    Bytes payload;
-    ByteWriter w(payload);
-    write_network_credentials(w, forward);
     for (const auto& [peer, m] : net->members())
       if (peer != sender && peer != rev.signed_by && peer != rev.target)
-        vl1_.send(now, peer, Verb::kNetworkCredentials, payload);
+        send_credentials(now, peer, forward);
   }
   return !deferred;
 }

@@ -137,6 +137,8 @@ std::int64_t Vl2Engine::on_timer(std::int64_t now) {
     housekeeping(now);
   }
   if (now >= next_deferred_retry_) retry_deferred(now);
+  for (auto& [peer, payload] : credential_pacer_.take_due(now))
+    vl1_.send(now, peer, Verb::kNetworkCredentials, payload);
   return next_deadline();
 }
 
@@ -144,6 +146,7 @@ std::int64_t Vl2Engine::next_deadline() const {
   std::int64_t next = std::min(next_announce_, next_housekeeping_);
   for (const auto& [id, net] : networks_) next = std::min(next, net->next_request(next));
   if (!deferred_.empty()) next = std::min(next, next_deferred_retry_);
+  if (const auto due = credential_pacer_.next_due()) next = std::min(next, *due);
   return next;
 }
 

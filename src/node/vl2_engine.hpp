@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "node/credential_pacer.hpp"
 #include "node/multicaster.hpp"
 #include "node/network.hpp"
 #include "node/network_controller.hpp"
@@ -97,6 +98,8 @@ class Vl2Engine final : public PacketHandler, public NetworkControllerSender {
   // §7.3 gate: PUBLIC or an agreeing COM; passing may announce our groups.
   bool gate(std::int64_t now, Network& net, Address peer);
   void push_credentials(std::int64_t now, Network& net, Address peer);
+  // Every NETWORK_CREDENTIALS goes through here, paced per peer.
+  void send_credentials(std::int64_t now, Address peer, const NetworkCredentials& creds);
   void push_credentials_if_needed(std::int64_t now, Network& net, Address peer);
   void peer_requested_credentials(std::int64_t now, Network& net, Address peer);
   void on_credentials(std::int64_t now, const InboundPacket& packet);
@@ -169,6 +172,7 @@ class Vl2Engine final : public PacketHandler, public NetworkControllerSender {
   RateLimitBuckets credentials_gate_;
   RateLimitBuckets need_credentials_gate_;
   std::vector<DeferredCredentials> deferred_;
+  CredentialPacer credential_pacer_;
   std::map<std::pair<std::uint64_t, Address>, std::int64_t> authorized_;  // by our controller
   std::int64_t next_announce_;
   std::int64_t next_housekeeping_;

@@ -223,6 +223,40 @@ TEST(Vl2Membership, RevocationsFromTheControllerSenderReachMembers) {
   EXPECT_EQ(w.host(w.a).frames.size(), 1u);
 }
 
+// Upstream receivers drop NETWORK_CREDENTIALS that come within a second of
+// the previous one; a revocation B forwards right after pushing its own
+// credentials to A must wait that second, not be sent to be dropped.
+TEST(Vl2Membership, CredentialsToOnePeerAreSpacedASecondApart) {
+  Vl2World w;
+  ASSERT_TRUE(w.join(w.a));
+  ASSERT_TRUE(w.join(w.b));
+  send_echo(w, w.b, w.a);  // B pushes its credentials to A first
+  const auto creds_b_to_a = [&] {
+    return payloads_between(w.net, w.a, w.b.identity(), Verb::kNetworkCredentials);
+  };
+  ASSERT_EQ(creds_b_to_a().size(), 1u);
+
+  Revocation rev;  // of some other member, fast-propagated through B
+  rev.id = 9;
+  rev.network_id = w.nwid;
+  rev.threshold = w.net.now;
+  rev.flags = Revocation::kFlagFastPropagate;
+  rev.target = Address(0x1234567890ULL);
+  rev.credential_type = CredentialType::kCom;
+  ASSERT_TRUE(rev.sign(w.c.identity()));
+  w.c.controller_sender().send_revocation(w.net.now, w.b.identity().address(), rev);
+  w.net.deliver();
+  EXPECT_EQ(creds_b_to_a().size(), 1u) << "forwarded within the second: it must wait";
+  w.run(1100);
+  const std::vector<Bytes> sent = creds_b_to_a();
+  ASSERT_EQ(sent.size(), 2u) << "the forwarded revocation went once the second was up";
+  const auto forwarded = parse_network_credentials(sent[1]);
+  ASSERT_TRUE(forwarded.has_value());
+  ASSERT_EQ(forwarded->revocations.size(), 1u);
+  EXPECT_EQ(forwarded->revocations[0].target, rev.target);
+  EXPECT_EQ(w.a.vl2_counters().drop_rate_limited, 0u) << "A's own one-per-second gate let it in";
+}
+
 TEST(Vl2Membership, PublicNetworksNeedNoCom) {
   Vl2World w;
   w.controller.type = NetworkConfig::Type::kPublic;
