@@ -68,18 +68,22 @@ ApiResponse ApiClient::del(const std::string& path) const {
   return request(Method::kDelete, path, kRequestTimeout);
 }
 
+ApiResponse ApiClient::post_json(const std::string& path, const std::string& body) const {
+  return request(Method::kPost, path, kRequestTimeout, body);
+}
+
 ApiResponse ApiClient::post(const std::string& path, std::chrono::milliseconds wait) const {
   return request(Method::kPost, path, wait + kRequestTimeout);
 }
 
 ApiResponse ApiClient::request(Method method, const std::string& path,
-                               std::chrono::milliseconds wait) const {
+                               std::chrono::milliseconds wait, const std::string& body) const {
   httplib::Client client("127.0.0.1", port_);
   client.set_connection_timeout(kConnectTimeoutSeconds, 0);
   client.set_read_timeout(wait);
   const httplib::Headers headers = {{"X-ZT1-Auth", token_}};
   httplib::Result res = method == Method::kPost
-                            ? client.Post(path, headers, std::string(), "application/json")
+                            ? client.Post(path, headers, body, "application/json")
                         : method == Method::kDelete ? client.Delete(path, headers)
                                                     : client.Get(path, headers);
   const std::string where = "127.0.0.1:" + std::to_string(port_);

@@ -29,6 +29,8 @@ class ApiClient {
   ApiResponse get(const std::string& path) const;
   ApiResponse post(const std::string& path, std::chrono::milliseconds wait) const;
   ApiResponse del(const std::string& path) const;
+  // POST with a JSON body.
+  ApiResponse post_json(const std::string& path, const std::string& body) const;
 
   std::uint16_t port() const { return port_; }
 
@@ -36,7 +38,8 @@ class ApiClient {
   ApiClient(std::string home, std::string token, std::uint16_t port)
       : home_(std::move(home)), token_(std::move(token)), port_(port) {}
   enum class Method { kGet, kPost, kDelete };
-  ApiResponse request(Method method, const std::string& path, std::chrono::milliseconds wait) const;
+  ApiResponse request(Method method, const std::string& path, std::chrono::milliseconds wait,
+                      const std::string& body = std::string()) const;
 
   std::string home_;
   std::string token_;

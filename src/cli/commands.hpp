@@ -10,5 +10,6 @@ namespace zt::cli {
 void register_id_commands(CLI::App& app);
 void register_world_commands(CLI::App& app);
 void register_service_commands(CLI::App& app);
+void register_controller_commands(CLI::App& app);
 
 }  // namespace zt::cli

@@ -10,11 +10,12 @@
 #include "cli/commands.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"ztsdk: ZeroTier SDK tools (identities, planets and moons)", "ztsdk"};
+  CLI::App app{"ztsdk: ZeroTier SDK tools (identities, worlds, the service, networks and the controller)", "ztsdk"};
   app.require_subcommand(1);
   zt::cli::register_id_commands(app);
   zt::cli::register_world_commands(app);
   zt::cli::register_service_commands(app);
+  zt::cli::register_controller_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

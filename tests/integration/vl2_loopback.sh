@@ -39,10 +39,12 @@ json_get() { "$PYTHON" -c 'import json, sys; d = json.load(sys.stdin)
 for k in sys.argv[1:]: d = d[int(k)] if isinstance(d, list) else d[k]
 print(d if not isinstance(d, (list, dict)) else json.dumps(d))' "$@"; }
 
-NWID=$(controller POST /controller/network '{"name": "loopnet", "private": true,
-  "v4AssignMode": {"zt": true}, "v6AssignMode": {"rfc4193": true, "6plane": true},
-  "ipAssignmentPools": [{"ipRangeStart": "10.99.7.1", "ipRangeEnd": "10.99.7.254"}],
-  "routes": [{"target": "10.99.7.0/24", "via": null}]}' | json_get id)
+# Made with the command line; B is authorized through the raw API below.
+"$ZTSDK" controller network create --home "$T/root" --name loopnet --pool 10.99.7.1-10.99.7.254 \
+  --route 10.99.7.0/24 --v6 rfc4193,6plane >"$T/created" || die "cannot create the network"
+NWID=$(sed -n 's/^created network \([0-9a-f]\{16\}\)$/\1/p' "$T/created")
+"$ZTSDK" controller network list --home "$T/root" | grep -q "^$NWID  loopnet" ||
+  die "ztsdk controller network list does not show the network"
 [[ $NWID == "$ROOT"* ]] || die "network id $NWID does not start with the controller's address $ROOT"
 echo "controller $ROOT made network $NWID"
 
@@ -52,7 +54,8 @@ status_is() { [[ $(network_status "$1") == "$2" ]]; }
 # --- A joins unauthorized: refused, then configured once authorized
 "$ZTSDK" join --home "$T/a" "$NWID" || die "A could not join"
 wait_for 10 "A was never refused" status_is a ACCESS_DENIED
-controller POST "/controller/network/$NWID/member/$A" '{"authorized": true}' >/dev/null
+"$ZTSDK" controller member authorize --home "$T/root" "$NWID" "$A" >/dev/null ||
+  die "cannot authorize A"
 start=$SECONDS
 wait_for 3 "A was not configured within 3 s of being authorized" status_is a OK
 echo "A configured $((SECONDS - start)) s after authorization"
@@ -83,6 +86,10 @@ A_IP=$("$ZTSDK" networks --home "$T/a" --json | json_get 0 assignedAddresses | "
 import json, sys; print([a for a in json.load(sys.stdin) if "." in a][0])')
 [[ $(controller GET "/controller/network/$NWID/member/$A" | json_get ipAssignments 0) == "${A_IP%/*}" ]] ||
   die "the controller's record for A does not hold A's address $A_IP"
+
+"$ZTSDK" controller member list --home "$T/root" "$NWID"
+[[ $("$ZTSDK" controller member list --home "$T/root" "$NWID" | grep -c ' yes ') == 2 ]] ||
+  die "the controller does not list two authorized members"
 
 # --- B restarts: back to OK from its cache, without joining again
 kill "${PID[b]}"
