@@ -1,5 +1,6 @@
 #include "runtime/node_runtime.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "crypto/random.hpp"
@@ -106,6 +107,8 @@ void NodeRuntime::flush(PortSlot& slot) {
   batch.reserve(slot.frames.size());
   for (const auto& [offset, size] : slot.frames) batch.emplace_back(slot.arena.data() + offset, size);
   counters_.frames_to_stack += batch.size();
+  if (!captures_.empty())
+    for (const auto& frame : batch) capture(slot.network_id, true, frame);
   if (slot.port) slot.port->deliver(batch);
   slot.frames.clear();
   slot.arena.clear();
@@ -121,6 +124,7 @@ void NodeRuntime::on_stack_frame(std::uint64_t network_id, std::span<const std::
   const MacAddress from = MacAddress::from_bytes(frame.data() + 6);
   const auto ethertype = static_cast<std::uint16_t>(load_be(frame.data() + 12, 2));
   ++counters_.frames_from_stack;
+  if (!captures_.empty()) capture(network_id, false, frame);
   node_->on_frame(io::now_ms(), network_id, from, to, ethertype, frame.subspan(kEthernetHeader));
 }
 
@@ -131,6 +135,28 @@ std::optional<std::string> NodeRuntime::port_error(std::uint64_t network_id) con
 }
 
 RuntimeCounters NodeRuntime::counters() const { return counters_; }
+
+bool NodeRuntime::inject_frame(std::uint64_t network_id, std::span<const std::uint8_t> frame) {
+  if (frame.size() < kEthernetHeader) return false;
+  on_stack_frame(network_id, frame);
+  return true;
+}
+
+std::vector<CapturedFrame> NodeRuntime::captured(std::uint64_t network_id, std::uint64_t since) {
+  std::vector<CapturedFrame> out;
+  for (const CapturedFrame& f : captures_[network_id])
+    if (f.seq > since) out.push_back(f);
+  return out;
+}
+
+void NodeRuntime::capture(std::uint64_t network_id, bool to_port,
+                          std::span<const std::uint8_t> frame) {
+  auto it = captures_.find(network_id);
+  if (it == captures_.end()) return;
+  std::vector<CapturedFrame>& ring = it->second;
+  if (ring.size() >= kCaptureDepth) ring.erase(ring.begin());
+  ring.push_back({++capture_seq_, to_port, Bytes(frame.begin(), frame.end())});
+}
 
 bool NodeRuntime::send_datagram(LocalSocket socket, const InetAddress& to,
                                 std::span<const std::uint8_t> data, unsigned ttl) {
@@ -157,6 +183,14 @@ void NodeRuntime::port_frame(std::uint64_t network_id, MacAddress from, MacAddre
                              std::uint16_t ethertype, std::span<const std::uint8_t> data) {
   auto it = ports_.find(network_id);
   if (it == ports_.end() || !it->second.port) {
+    if (!captures_.empty()) {  // a port-less node can still be watched
+      Bytes frame(kEthernetHeader + data.size());
+      to.to_bytes(frame.data());
+      from.to_bytes(frame.data() + 6);
+      store_be(frame.data() + 12, ethertype, 2);
+      std::copy(data.begin(), data.end(), frame.begin() + kEthernetHeader);
+      capture(network_id, true, frame);
+    }
     ++counters_.frames_dropped;
     return;
   }
@@ -191,7 +225,9 @@ void NodeRuntime::port_changed(std::uint64_t network_id, PortChange change,
         return;
       }
       port_errors_.erase(network_id);
-      ports_[network_id].port = std::move(port);
+      PortSlot& slot = ports_[network_id];
+      slot.network_id = network_id;
+      slot.port = std::move(port);
       return;
     }
     case PortChange::kConfigUpdate: {

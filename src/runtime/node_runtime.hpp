@@ -37,6 +37,13 @@ struct RuntimeOptions {
   NetworkController* controller = nullptr;
 };
 
+// A frame seen at a network's port, for diagnostics and tests.
+struct CapturedFrame {
+  std::uint64_t seq = 0;
+  bool to_port = false;  // delivered by the network (else sent by the port's stack)
+  Bytes bytes;           // the whole Ethernet frame
+};
+
 struct RuntimeCounters {
   std::uint64_t frames_from_stack = 0;
   std::uint64_t frames_to_stack = 0;
@@ -71,10 +78,19 @@ class NodeRuntime final : private NodeHost {
   // Why a network has no port (its driver refused), if so.
   std::optional<std::string> port_error(std::uint64_t network_id) const;
   RuntimeCounters counters() const;
+
+  // Diagnostics. A frame as if the port's stack had sent it (a whole
+  // Ethernet frame); false if it is too short.
+  bool inject_frame(std::uint64_t network_id, std::span<const std::uint8_t> frame);
+  // Starts keeping the last kCaptureDepth frames of a network's port, both
+  // ways, and returns those with seq > since. Off until first asked.
+  std::vector<CapturedFrame> captured(std::uint64_t network_id, std::uint64_t since);
+  static constexpr std::size_t kCaptureDepth = 64;
   std::uint64_t frames_queue_dropped() const { return frames_->dropped(); }
 
  private:
   struct PortSlot {
+    std::uint64_t network_id = 0;
     std::unique_ptr<stack::Port> port;
     // Frames for the port, gathered during one pass of the loop.
     std::vector<std::uint8_t> arena;
@@ -111,6 +127,9 @@ class NodeRuntime final : private NodeHost {
   std::unique_ptr<Node> node_;
   std::map<std::uint64_t, PortSlot> ports_;
   std::map<std::uint64_t, std::string> port_errors_;
+  void capture(std::uint64_t network_id, bool to_port, std::span<const std::uint8_t> frame);
+  std::map<std::uint64_t, std::vector<CapturedFrame>> captures_;  // only networks asked about
+  std::uint64_t capture_seq_ = 0;
   RuntimeCounters counters_;
   std::uint64_t hook_ = 0;
   io::TimerId timer_ = 0;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "node/node.hpp"
+#include "runtime/node_runtime.hpp"
 #include "service/echo_waiters.hpp"
 
 namespace zt::service {
@@ -81,6 +82,12 @@ class ApiBackend {
   virtual std::optional<NetworkView> join(std::uint64_t network_id) = 0;
   // True if it was joined and is left now, false if it was not joined.
   virtual std::optional<bool> leave(std::uint64_t network_id) = 0;
+  // Diagnostics: a whole Ethernet frame sent into the network as if this
+  // node's stack had sent it (false: not joined, or too short); and the
+  // frames seen at the network's port lately (capture starts when first asked).
+  virtual std::optional<bool> inject_frame(std::uint64_t network_id, const Bytes& frame) = 0;
+  virtual std::optional<std::vector<runtime::CapturedFrame>> captured_frames(
+      std::uint64_t network_id, std::uint64_t since) = 0;
 };
 
 }  // namespace zt::service

@@ -222,6 +222,21 @@ std::string ping_document(const EchoReply& reply) {
   return doc.dump();
 }
 
+std::string frames_document(const std::vector<runtime::CapturedFrame>& frames) {
+  json list = json::array();
+  for (const runtime::CapturedFrame& f : frames)
+    list.push_back({{"seq", f.seq}, {"direction", f.to_port ? "in" : "out"}, {"frame", to_hex(f.bytes)}});
+  return json{{"frames", std::move(list)}}.dump();
+}
+
+std::optional<Bytes> frame_from_body(const std::string& body) {
+  const json doc = json::parse(body, nullptr, false);
+  if (!doc.is_object() || !doc.contains("frame") || !doc["frame"].is_string()) return std::nullopt;
+  const std::string text = doc["frame"].get<std::string>();
+  if (text.size() > 2 * 16384) return std::nullopt;
+  return from_hex(text);
+}
+
 std::string error_document(std::string_view message) {
   return json{{"error", std::string(message)}}.dump();
 }

@@ -20,6 +20,9 @@ std::string peers_document(const PeersSnapshot& snapshot);
 std::string network_document(const NetworkView& view);
 std::string networks_document(const std::vector<NetworkView>& views);
 std::string ping_document(const EchoReply& reply);
+std::string frames_document(const std::vector<runtime::CapturedFrame>& frames);
+// The frame of a {"frame": "<hex>"} body; nullopt when malformed.
+std::optional<Bytes> frame_from_body(const std::string& body);
 std::string error_document(std::string_view message);
 
 }  // namespace zt::service

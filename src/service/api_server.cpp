@@ -90,6 +90,8 @@ struct ApiServer::Impl {
   void get_network(const std::string& text, httplib::Response& res);
   void post_network(const std::string& text, httplib::Response& res);
   void delete_network(const std::string& text, httplib::Response& res);
+  void post_frame(const httplib::Request& req, const std::string& text, httplib::Response& res);
+  void get_frames(const httplib::Request& req, const std::string& text, httplib::Response& res);
   void forward_to_controller(const httplib::Request& req, httplib::Response& res);
 
   std::string token_;
@@ -157,6 +159,14 @@ void ApiServer::Impl::install_routes() {
                  [this](const httplib::Request& req, httplib::Response& res) {
                    delete_network(req.matches[1], res);
                  });
+  server_.Post(R"(/ztsdk/network/([^/]*)/frame)",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 post_frame(req, req.matches[1], res);
+               });
+  server_.Get(R"(/ztsdk/network/([^/]*)/frames)",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                get_frames(req, req.matches[1], res);
+              });
   server_.Post(R"(/ztsdk/ping/([^/]*))",
                [this](const httplib::Request& req, httplib::Response& res) {
                  post_ping(req, req.matches[1], res);
@@ -271,6 +281,34 @@ void ApiServer::Impl::delete_network(const std::string& text, httplib::Response&
   if (!left) return reply_unavailable(res);
   if (!*left) return reply(res, 404, "{}");
   reply(res, 200, R"({"result":true})");
+}
+
+void ApiServer::Impl::post_frame(const httplib::Request& req, const std::string& text,
+                                 httplib::Response& res) {
+  const std::optional<std::uint64_t> id = network_id_from(text);
+  if (!id) return reply_bad_network_id(res, text);
+  const std::optional<Bytes> frame = frame_from_body(req.body);
+  if (!frame) return reply_error(res, 400, R"(the body must be {"frame": "<hex of a whole Ethernet frame>"})");
+  const std::optional<bool> sent = backend_.inject_frame(*id, *frame);
+  if (!sent) return reply_unavailable(res);
+  if (!*sent) return reply_error(res, 404, "not a member of that network, or the frame is too short");
+  reply(res, 200, R"({"result":true})");
+}
+
+void ApiServer::Impl::get_frames(const httplib::Request& req, const std::string& text,
+                                 httplib::Response& res) {
+  const std::optional<std::uint64_t> id = network_id_from(text);
+  if (!id) return reply_bad_network_id(res, text);
+  std::uint64_t since = 0;
+  if (req.has_param("since")) {
+    const std::string value = req.get_param_value("since");
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), since);
+    if (ec != std::errc() || end != value.data() + value.size())
+      return reply_error(res, 400, "since must be a frame sequence number");
+  }
+  const auto frames = backend_.captured_frames(*id, since);
+  if (!frames) return reply_unavailable(res);
+  reply(res, 200, frames_document(*frames));
 }
 
 std::unique_ptr<ApiServer> ApiServer::start(std::uint16_t port, std::string auth_token,

@@ -339,4 +339,17 @@ std::optional<bool> Service::leave(std::uint64_t network_id) {
                          kLoopAnswerTimeout);
 }
 
+std::optional<bool> Service::inject_frame(std::uint64_t network_id, const Bytes& frame) {
+  if (stopped_.load()) return std::nullopt;
+  return loop_->run_sync(
+      [&] { return node().network(network_id).has_value() && runtime_->inject_frame(network_id, frame); },
+      kLoopAnswerTimeout);
+}
+
+std::optional<std::vector<runtime::CapturedFrame>> Service::captured_frames(
+    std::uint64_t network_id, std::uint64_t since) {
+  if (stopped_.load()) return std::nullopt;
+  return loop_->run_sync([&] { return runtime_->captured(network_id, since); }, kLoopAnswerTimeout);
+}
+
 }  // namespace zt::service

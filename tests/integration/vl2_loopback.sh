@@ -66,6 +66,8 @@ controller POST "/controller/network/$NWID/member/$B" '{"authorized": true}' >/d
 wait_for 5 "B never reached OK" status_is b OK
 "$ZTSDK" networks --home "$T/a"
 "$ZTSDK" networks --home "$T/b"
+"$ZTSDK" networks --home "$T/a" --json >"$T/a.net"
+"$ZTSDK" networks --home "$T/b" --json >"$T/b.net"
 
 # Both hold a managed IPv4 in the pool, an RFC4193 /88 and a 6PLANE /40.
 for name in a b; do
@@ -90,6 +92,40 @@ import json, sys; print([a for a in json.load(sys.stdin) if "." in a][0])')
 "$ZTSDK" controller member list --home "$T/root" "$NWID"
 [[ $("$ZTSDK" controller member list --home "$T/root" "$NWID" | grep -c ' yes ') == 2 ]] ||
   die "the controller does not list two authorized members"
+
+# --- Ethernet frames over the network: an ARP request built here leaves A's
+# port for B's IPv4 (carried as MULTICAST_FRAME to B's ARP group); B's stack
+# answers, and the reply comes back to A's port as a unicast FRAME.
+"$PYTHON" - "$A_PORT" "$(cat "$T/a/authtoken.secret")" "$NWID" "$T/a.net" "$T/b.net" <<'PY' ||
+import ipaddress, json, sys, time, urllib.request
+port, token, nwid, a_file, b_file = sys.argv[1:6]
+def api(method, path, body=None):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
+                                 data=json.dumps(body).encode() if body else None,
+                                 headers={"X-ZT1-Auth": token})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.loads(r.read())
+def v4(net):
+    return [ipaddress.ip_interface(a).ip for a in net["assignedAddresses"] if "." in a][0]
+a, b = json.load(open(a_file))[0], json.load(open(b_file))[0]
+mac = lambda text: bytes.fromhex(text.replace(":", ""))
+arp = (b"\xff" * 6 + mac(a["mac"]) + b"\x08\x06" +
+       bytes.fromhex("0001 0800 06 04 0001".replace(" ", "")) + mac(a["mac"]) + v4(a).packed +
+       b"\x00" * 6 + v4(b).packed)
+api("GET", f"/ztsdk/network/{nwid}/frames")  # starts the capture
+api("POST", f"/ztsdk/network/{nwid}/frame", {"frame": arp.hex()})
+for _ in range(50):
+    for f in api("GET", f"/ztsdk/network/{nwid}/frames")["frames"]:
+        frame = bytes.fromhex(f["frame"])
+        if (f["direction"] == "in" and frame[12:14] == b"\x08\x06" and frame[20:22] == b"\x00\x02"
+                and frame[0:6] == mac(a["mac"]) and frame[22:28] == mac(b["mac"])
+                and frame[28:32] == v4(b).packed and frame[38:42] == v4(a).packed):
+            print(f"ARP reply from {b['mac']}: {v4(b)} is at {b['mac']}")
+            sys.exit(0)
+    time.sleep(0.1)
+sys.exit("no ARP reply from B reached A's port")
+PY
+  die "the ARP exchange over the network failed"
 
 # --- B restarts: back to OK from its cache, without joining again
 kill "${PID[b]}"

@@ -60,7 +60,20 @@ class FakeBackend : public ApiBackend {
   std::optional<bool> leave(std::uint64_t id) override {
     return std::erase_if(joined, [id](const NetworkView& v) { return v.info.id == id; }) > 0;
   }
+  std::optional<bool> inject_frame(std::uint64_t id, const Bytes& frame) override {
+    injected.emplace_back(id, frame);
+    return frame.size() >= 14;
+  }
+  std::optional<std::vector<runtime::CapturedFrame>> captured_frames(std::uint64_t,
+                                                                     std::uint64_t since) override {
+    std::vector<runtime::CapturedFrame> out;
+    for (const auto& f : captured)
+      if (f.seq > since) out.push_back(f);
+    return out;
+  }
   std::vector<NetworkView> joined;
+  std::vector<std::pair<std::uint64_t, Bytes>> injected;
+  std::vector<runtime::CapturedFrame> captured;
 
 
   bool answer = true;
@@ -118,6 +131,60 @@ TEST_F(ApiServerTest, AcceptsTheTokenThreeWays) {
     EXPECT_EQ(json::parse((*res)->body)["address"], "0102030405");
     EXPECT_EQ((*res)->get_header_value("Content-Type"), "application/json");
   }
+}
+
+TEST_F(ApiServerTest, NetworkRoutesJoinListAndLeave) {
+  auto none = get("/network");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(json::parse(none->body), json::array());
+  auto joined = post("/network/8056c2e21c000001");
+  ASSERT_TRUE(joined);
+  EXPECT_EQ(joined->status, 200);
+  const json n = json::parse(joined->body);
+  EXPECT_EQ(n["id"], "8056c2e21c000001");
+  EXPECT_EQ(n["nwid"], "8056c2e21c000001");
+  EXPECT_EQ(n["status"], "REQUESTING_CONFIGURATION");
+  for (const char* key : {"mac", "name", "type", "mtu", "assignedAddresses", "routes",
+                          "multicastSubscriptions", "netconfRevision", "portDeviceName", "dns"})
+    EXPECT_TRUE(n.contains(key)) << key;
+  EXPECT_EQ(json::parse(get("/network")->body).size(), 1u);
+  EXPECT_EQ(get("/network/8056c2e21c000001")->status, 200);
+  EXPECT_EQ(get("/network/8056c2e21c000002")->status, 404);
+  EXPECT_EQ(get("/network/nothex")->status, 400);
+  EXPECT_EQ(post("/network/0000000000000000")->status, 400);
+  auto left = client_->Delete("/network/8056c2e21c000001", authed());
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->status, 200);
+  EXPECT_EQ(json::parse(left->body)["result"], true);
+  EXPECT_EQ(client_->Delete("/network/8056c2e21c000001", authed())->status, 404);
+}
+
+TEST_F(ApiServerTest, FrameInjectionAndCapture) {
+  const std::string path = "/ztsdk/network/8056c2e21c000001/frame";
+  auto bad = client_->Post(path, authed(), R"({"frame": "zz"})", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(client_->Post(path, authed(), "not json", "application/json")->status, 400);
+  const std::string frame(28, 'a');  // 14 bytes of 0xaa
+  auto ok = client_->Post(path, authed(), json{{"frame", frame}}.dump(), "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  ASSERT_EQ(backend_.injected.size(), 1u);
+  EXPECT_EQ(backend_.injected[0].first, 0x8056c2e21c000001ULL);
+  EXPECT_EQ(backend_.injected[0].second, Bytes(14, 0xaa));
+  auto short_frame = client_->Post(path, authed(), R"({"frame": "0102"})", "application/json");
+  EXPECT_EQ(short_frame->status, 404);
+
+  backend_.captured = {{1, true, Bytes{1, 2}}, {2, false, Bytes{3}}};
+  const json all = json::parse(get("/ztsdk/network/8056c2e21c000001/frames")->body);
+  ASSERT_EQ(all["frames"].size(), 2u);
+  EXPECT_EQ(all["frames"][0]["direction"], "in");
+  EXPECT_EQ(all["frames"][0]["frame"], "0102");
+  EXPECT_EQ(all["frames"][1]["direction"], "out");
+  const json later = json::parse(get("/ztsdk/network/8056c2e21c000001/frames?since=1")->body);
+  ASSERT_EQ(later["frames"].size(), 1u);
+  EXPECT_EQ(later["frames"][0]["seq"], 2);
+  EXPECT_EQ(get("/ztsdk/network/8056c2e21c000001/frames?since=x")->status, 400);
 }
 
 TEST_F(ApiServerTest, PeerRoutes) {
