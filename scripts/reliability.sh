@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The long variants of the reliability scenarios (CI runs short ones):
+# 200 kill -9 rounds of a controller under writes, and each underlay flood
+# for 30 s. Bounded: about 10 minutes in all. Usage: scripts/reliability.sh [BUILD]
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")/.." && pwd)
+ztsdk=$here/$build/ztsdk
+ztflood=$here/$build/tests/tools/ztflood
+echo "== crash safety: 200 kill -9 rounds"
+bash "$here/tests/integration/crash_safety.sh" "$ztsdk" "$ztflood" 200
+echo "== underlay floods: 30 s each"
+bash "$here/tests/integration/vl1_floods.sh" "$ztsdk" "$ztflood" 30
