@@ -70,6 +70,32 @@ TEST(Vl2Rules, DropAndAcceptApplyBothWays) {
   EXPECT_EQ(w.b.vl2_counters().drop_filtered, 1u);
 }
 
+// A member that sends IPv4 from an address its certificate of ownership does
+// not list (another member's, or a made-up one) gets nothing through on a
+// network whose rules require authenticated sender IPs; with its own
+// address it does.
+TEST(Vl2Rules, SpoofedSourceAddressesAreDroppedByAnOwnershipRule) {
+  Vl2World w;
+  w.controller.members[w.a.identity().address()].ips = {*InetAddress::from_string("10.147.17.5/24")};
+  w.controller.members[w.b.identity().address()].ips = {*InetAddress::from_string("10.147.17.6/24")};
+  // IPv4 whose sender IP is not proven by a COO: drop; the rest: accept.
+  w.controller.rules = write_rules(std::vector<Rule>{
+      Rule::make(kMatchEtherType, RuleEtherType{kIpv4}),
+      Rule::make(kMatchCharacteristics,
+                 RuleCharacteristics{rule_characteristic::kSenderIpAuthenticated},
+                 /*negate=*/true),
+      Rule::action(kActionDrop), Rule::action(kActionAccept)});
+  ASSERT_TRUE(w.join(w.a));
+  ASSERT_TRUE(w.join(w.b));
+  send(w, w.a, w.b, test::ipv4_packet("10.147.17.5", "10.147.17.6", 17, Bytes(8, 1)));
+  ASSERT_EQ(w.host(w.b).frames.size(), 1u) << "A's own address is proven by its COO";
+  // Sent around A's own filter, straight onto the wire, so only B can stop them.
+  send_raw(w, w.a, w.b, test::ipv4_packet("10.147.17.6", "10.147.17.6", 17, Bytes(8, 2)));
+  send_raw(w, w.a, w.b, test::ipv4_packet("10.147.17.99", "10.147.17.6", 17, Bytes(8, 3)));
+  EXPECT_EQ(w.host(w.b).frames.size(), 1u) << "spoofed sources were delivered";
+  EXPECT_EQ(w.b.vl2_counters().drop_filtered, 2u);
+}
+
 TEST(Vl2Rules, AMalformedRuleTableDropsEverything) {
   Vl2World w;
   w.controller.rules = Bytes{0x25, 0x01, 0x08};  // MATCH_ETHERTYPE with a 1-byte value
