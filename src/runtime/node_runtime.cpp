@@ -85,6 +85,7 @@ void NodeRuntime::rejoin_stored_networks(std::int64_t now) {
 }
 
 void NodeRuntime::before_wait() {
+  apply_group_changes();
   for (auto& [id, slot] : ports_) flush(slot);
   rearm_timer();
 }
@@ -112,6 +113,21 @@ void NodeRuntime::flush(PortSlot& slot) {
   if (slot.port) slot.port->deliver(batch);
   slot.frames.clear();
   slot.arena.clear();
+}
+
+void NodeRuntime::apply_group_changes() {
+  std::vector<GroupChange> changes;
+  {
+    std::lock_guard lock(groups_->mutex);
+    changes.swap(groups_->changes);
+  }
+  if (changes.empty()) return;
+  const std::int64_t now = io::now_ms();
+  for (const GroupChange& c : changes) {
+    if (!ports_.count(c.network_id)) continue;  // left since
+    if (c.joined) node_->multicast_subscribe(now, c.network_id, c.group);
+    else node_->multicast_unsubscribe(now, c.network_id, c.group);
+  }
 }
 
 void NodeRuntime::on_stack_frame(std::uint64_t network_id, std::span<const std::uint8_t> frame) {
@@ -214,6 +230,15 @@ void NodeRuntime::port_changed(std::uint64_t network_id, PortChange change,
       stack::PortSinks sinks;
       sinks.frame = [queue = frames_.get(), network_id](std::span<const std::uint8_t> frame) {
         queue->push(network_id, frame);
+      };
+      // The loop wakes for the post and applies the change before sleeping.
+      sinks.multicast = [inbox = groups_, loop = &loop_, network_id](const MulticastGroup& group,
+                                                                     bool joined) {
+        {
+          std::lock_guard lock(inbox->mutex);
+          inbox->changes.push_back({network_id, group, joined});
+        }
+        loop->post([] {});
       };
       std::string why;
       std::unique_ptr<stack::Port> port = driver_->open(info, std::move(sinks), &why);

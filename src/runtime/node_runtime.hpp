@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,6 +90,18 @@ class NodeRuntime final : private NodeHost {
   std::uint64_t frames_queue_dropped() const { return frames_->dropped(); }
 
  private:
+  // Multicast groups a port's stack joined or left, from its own thread;
+  // shared with the ports' sinks so a late report finds it still alive.
+  struct GroupChange {
+    std::uint64_t network_id;
+    MulticastGroup group;
+    bool joined;
+  };
+  struct GroupInbox {
+    std::mutex mutex;
+    std::vector<GroupChange> changes;
+  };
+
   struct PortSlot {
     std::uint64_t network_id = 0;
     std::unique_ptr<stack::Port> port;
@@ -102,6 +115,7 @@ class NodeRuntime final : private NodeHost {
   void before_wait();
   void rearm_timer();
   void flush(PortSlot& slot);
+  void apply_group_changes();
   void on_stack_frame(std::uint64_t network_id, std::span<const std::uint8_t> frame);
   void rejoin_stored_networks(std::int64_t now);
 
@@ -130,6 +144,7 @@ class NodeRuntime final : private NodeHost {
   void capture(std::uint64_t network_id, bool to_port, std::span<const std::uint8_t> frame);
   std::map<std::uint64_t, std::vector<CapturedFrame>> captures_;  // only networks asked about
   std::uint64_t capture_seq_ = 0;
+  std::shared_ptr<GroupInbox> groups_ = std::make_shared<GroupInbox>();
   RuntimeCounters counters_;
   std::uint64_t hook_ = 0;
   io::TimerId timer_ = 0;

@@ -195,6 +195,9 @@ void Service::log_startup(const ServiceOptions& options, const std::string& plan
     log_line("planet " + describe_world(planet) + " from " + planet_origin);
   for (const World& moon : node().moons()) log_line("moon " + describe_world(moon));
   if (node().is_root()) log_line("acting as root: this identity is a root of the planet or a moon");
+  if (driver_ && driver_->name() == "tap")
+    log_line("stack tap: each joined network is a kernel tap device (zt...); programs use the "
+             "kernel's sockets directly, so the intercept library and SOCKS5 are not needed");
   std::string ports = "UDP port " + std::to_string(runtime_->transport().primary_port());
   if (runtime_->transport().secondary_port())
     ports += ", secondary " + std::to_string(*runtime_->transport().secondary_port());
