@@ -161,3 +161,20 @@ sys.exit(1)' "$NWID" "$3"
 
 has_device() { ip -n "$1" link show "$2" >/dev/null 2>&1; }
 has_addr() { ip -n "$1" addr show dev "$2" 2>/dev/null | grep -q "inet6\? $3/"; }
+
+# On failure: each service's log and what each namespace has (common.bash's
+# die would ask the services from the host's namespace).
+die() {
+  echo "FAIL: $*" >&2
+  local log ns
+  for log in "$T"/*.log; do
+    [[ -e $log ]] || continue
+    echo "---- $(basename "$log" .log): log" >&2
+    tail -n 40 "$log" >&2 || true
+  done
+  for ns in "$NS_A" "$NS_B"; do
+    echo "---- $ns: addresses" >&2
+    ip -n "$ns" addr >&2 2>/dev/null || true
+  done
+  exit 1
+}

@@ -59,7 +59,7 @@ while True:
 open(sys.argv[3], "w").write(f"{h.hexdigest()} {n}\n")
 PY
 receiver=$!
-started=$(date +%s.%N)
+started=$EPOCHREALTIME
 ip netns exec "$NS_A" timeout 120 "$PYTHON" - "$B4" 5001 "$T/blob" <<'PY' || die "sending failed"
 import socket, sys, time
 for _ in range(100):
@@ -77,7 +77,7 @@ s.shutdown(socket.SHUT_WR)
 s.recv(1)
 PY
 wait "$receiver" || die "the receiver failed"
-elapsed=$(echo "$(date +%s.%N) - $started" | bc)
+elapsed=$("$PYTHON" -c "print(f'{$EPOCHREALTIME - $started:.2f}')")
 read -r got bytes <"$T/received"
 [[ $bytes == $((64 * 1024 * 1024)) && $got == "$want" ]] || die "received $bytes bytes, sha256 $got (want $want)"
 echo "64 MiB intact in ${elapsed}s"
