@@ -19,6 +19,8 @@ tap_require iperf3
 trap tap_cleanup EXIT
 netns_up
 
+listening() { [[ -n $(ip netns exec "$1" ss -Hltn 'sport = :5201') ]]; }
+
 # iperf3 NS_SERVER NS_CLIENT ADDRESS [client options...]: MB/s received.
 iperf() {
   local server_ns=$1 client_ns=$2 address=$3
@@ -26,11 +28,9 @@ iperf() {
   ip netns exec "$server_ns" timeout $((SECS + 20)) iperf3 -s -1 -B "$address" -p 5201 >/dev/null 2>&1 &
   local server=$!
   rm -f "$T/iperf.json"
-  for _ in $(seq 50); do
-    ip netns exec "$client_ns" timeout $((SECS + 15)) iperf3 -c "$address" -p 5201 -t "$SECS" -J "$@" \
-      >"$T/iperf.json" 2>/dev/null && break
-    sleep 0.1
-  done
+  wait_for 10 "iperf3 listening in $server_ns" listening "$server_ns"
+  ip netns exec "$client_ns" timeout $((SECS + 15)) iperf3 -c "$address" -p 5201 -t "$SECS" -J "$@" \
+    >"$T/iperf.json" 2>/dev/null || kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   "$PYTHON" - "$T/iperf.json" <<'PY' 2>/dev/null || echo "n/a"
 import json, sys
