@@ -68,8 +68,8 @@ void register_service_commands(CLI::App& app) {
                 "Whether paths to 127.0.0.0/8 and ::1 may be used (default: allowed)");
   svc->add_flag("--no-ipv6", args->no_ipv6, "Do not open IPv6 sockets");
   svc->add_option("--stack", args->stack,
-                  "What serves joined networks: lwip (a user-space TCP/IP stack in the service, "
-                  "the default) or none");
+                  "What serves joined networks: lwip (a user-space TCP/IP stack in the service; "
+                  "the default), tap (a kernel tap device per network; needs CAP_NET_ADMIN) or none");
   svc->callback([args] { run_service(*args); });
 
   register_api_commands(app);

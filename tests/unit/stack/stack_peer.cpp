@@ -57,7 +57,9 @@ int open_service(int family, int type, const char* any) {
 }
 
 // Echoes every TCP byte and UDP datagram back, one poll loop for all.
-[[noreturn]] void serve_echo() {
+// `ready` (the line the parent waits for) goes out once the sockets listen,
+// so the parent never connects to a port that is not open yet.
+[[noreturn]] void serve_echo(std::uint16_t link_port) {
   std::vector<zts_pollfd> fds;
   std::vector<bool> is_listener, is_udp;
   auto add = [&](int fd, bool listener, bool udp) {
@@ -69,6 +71,10 @@ int open_service(int family, int type, const char* any) {
   add(open_service(ZTS_AF_INET6, ZTS_SOCK_STREAM, "::"), true, false);
   add(open_service(ZTS_AF_INET, ZTS_SOCK_DGRAM, "0.0.0.0"), false, true);
   add(open_service(ZTS_AF_INET6, ZTS_SOCK_DGRAM, "::"), false, true);
+  for (const zts_pollfd& p : fds)
+    if (p.fd < 0) std::_Exit(4);
+  std::printf("%u\n", link_port);
+  std::fflush(stdout);
   std::vector<char> buffer(256 * 1024);
   for (;;) {
     if (zts_bsd_poll(fds.data(), static_cast<zts_nfds_t>(fds.size()), -1) < 0) std::_Exit(3);
@@ -119,9 +125,7 @@ int open_service(int family, int type, const char* any) {
     }
     std::_Exit(0);
   }).detach();
-  std::printf("%u\n", link->port());
-  std::fflush(stdout);
-  serve_echo();
+  serve_echo(link->port());
 }
 
 // The child process is this binary again; it becomes the peer here, before
