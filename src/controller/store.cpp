@@ -1,110 +1,29 @@
 #include "controller/store.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <system_error>
 
+#include "controller/file_backend.hpp"
 #include "controller/records.hpp"
-#include "io/atomic_file.hpp"
-#include "proto/hex.hpp"
-#include "proto/network_id.hpp"
 
 namespace zt::controller {
-namespace {
-
-namespace fs = std::filesystem;
-
-constexpr mode_t kFileMode = 0600;
-constexpr std::size_t kNetworkFileNameLength = 21;  // 16 hex + ".json"
-constexpr std::size_t kMemberFileNameLength = 15;   // 10 hex + ".json"
-
-bool make_private_dir(const fs::path& dir, std::string* error) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    if (error) *error = "cannot create " + dir.string() + ": " + ec.message();
-    return false;
-  }
-  ::chmod(dir.c_str(), 0700);
-  return true;
-}
-
-// Names in a directory, sorted so loading is deterministic; empty when the
-// directory is missing or unreadable.
-std::vector<std::string> list_names(const fs::path& dir) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    names.push_back(it->path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::optional<json> read_record(const fs::path& file, std::string* why) {
-  std::optional<Bytes> bytes = io::read_file(file, Store::kMaxRecordBytes, why);
-  if (!bytes) return std::nullopt;
-  std::optional<json> record =
-      parse_json(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
-  if (!record || !record->is_object()) {
-    *why = "not a JSON object";
-    return std::nullopt;
-  }
-  return record;
-}
-
-}  // namespace
 
 bool NetworkSummary::is_allocated(const InetAddress& ip) const {
   return std::binary_search(allocated_ips.begin(), allocated_ips.end(), ip);
 }
 
-std::optional<Store> Store::open(const fs::path& root, LogFn log, std::string* error) {
-  if (!make_private_dir(root / "network", error) || !make_private_dir(root / "trace", error))
-    return std::nullopt;
-  ::chmod(root.c_str(), 0700);
-  Store store(root, std::move(log));
-  store.load_all();
-  return store;
+Store::Store(std::unique_ptr<RecordBackend> backend) : backend_(std::move(backend)) {
+  if (!backend_) return;
+  networks_ = backend_->load_all();
+  std::erase_if(networks_, [](const auto& entry) { return !entry.second.record.is_object(); });
+  for (auto& [nwid, network] : networks_)
+    std::erase_if(network.members, [](const auto& entry) { return !entry.second.is_object(); });
 }
 
-void Store::load_all() {
-  for (const std::string& name : list_names(root_ / "network")) {
-    if (name.size() != kNetworkFileNameLength || !name.ends_with(".json")) continue;
-    const fs::path file = root_ / "network" / name;
-    std::string why;
-    std::optional<json> record = read_record(file, &why);
-    const json& id = record ? field(*record, "id") : json();
-    std::optional<std::uint64_t> nwid;
-    if (record && id.is_string()) nwid = network_id_from_string(id.get_ref<const std::string&>());
-    if (!record || !nwid || *nwid == 0) {
-      log("controller: skipping " + file.string() + ": " +
-          (record ? "no 16-hex-digit \"id\"" : why));
-      continue;
-    }
-    Network& network = networks_[*nwid];
-    network.record = std::move(*record);
-    load_members(*nwid, network);
-  }
-}
-
-void Store::load_members(std::uint64_t nwid, Network& network) {
-  const fs::path dir = network_dir(nwid) / "member";
-  for (const std::string& name : list_names(dir)) {
-    if (name.size() != kMemberFileNameLength || !name.ends_with(".json")) continue;
-    const fs::path file = dir / name;
-    std::string why;
-    std::optional<json> record = read_record(file, &why);
-    const json& id = record ? field(*record, "id") : json();
-    std::optional<Address> address;
-    if (record && id.is_string()) address = Address::from_string(id.get_ref<const std::string&>());
-    if (!record || !address || address->is_nil()) {
-      log("controller: skipping " + file.string() + ": " +
-          (record ? "no 10-hex-digit \"id\"" : why));
-      continue;
-    }
-    network.members[*address] = std::move(*record);
-  }
+std::optional<Store> Store::open(const std::filesystem::path& root, LogFn log,
+                                 std::string* error) {
+  std::unique_ptr<FileBackend> files = FileBackend::open(root, std::move(log), error);
+  if (!files) return std::nullopt;
+  return Store(std::move(files));
 }
 
 std::vector<std::uint64_t> Store::network_ids() const {
@@ -159,7 +78,7 @@ std::optional<json> Store::save_network(json& record) {
   json old = it == networks_.end() ? json() : it->second.record;
   if (old.is_object() && same_record(old, record)) return std::nullopt;
   record["revision"] = json_uint(field(old, "revision"), 0) + 1;
-  write(network_file(nwid), record);
+  if (backend_) persisted(backend_->write_network(nwid, record));
   networks_[nwid].record = record;
   return old;
 }
@@ -173,9 +92,7 @@ std::optional<json> Store::save_member(json& record) {
   json old = it == network->second.members.end() ? json() : it->second;
   if (old.is_object() && same_record(old, record)) return std::nullopt;
   record["revision"] = json_uint(field(old, "revision"), 0) + 1;
-  std::string why;
-  if (!make_private_dir(network_dir(nwid) / "member", &why)) log("controller: " + why);
-  write(member_file(nwid, id), record);
+  if (backend_) persisted(backend_->write_member(nwid, id, record));
   network->second.members[id] = record;
   return old;
 }
@@ -185,11 +102,7 @@ std::optional<json> Store::erase_network(std::uint64_t nwid) {
   if (it == networks_.end()) return std::nullopt;
   json old = std::move(it->second.record);
   networks_.erase(it);
-  std::error_code ec;
-  fs::remove(network_file(nwid), ec);
-  if (ec) log("controller: cannot remove " + network_file(nwid).string() + ": " + ec.message());
-  fs::remove_all(network_dir(nwid), ec);
-  if (ec) log("controller: cannot remove " + network_dir(nwid).string() + ": " + ec.message());
+  if (backend_) persisted(backend_->remove_network(nwid));
   return old;
 }
 
@@ -200,35 +113,8 @@ std::optional<json> Store::erase_member(std::uint64_t nwid, Address id) {
   if (it == network->second.members.end()) return std::nullopt;
   json old = std::move(it->second);
   network->second.members.erase(it);
-  std::error_code ec;
-  fs::remove(member_file(nwid, id), ec);
-  if (ec) log("controller: cannot remove " + member_file(nwid, id).string() + ": " + ec.message());
+  if (backend_) persisted(backend_->remove_member(nwid, id));
   return old;
-}
-
-fs::path Store::network_file(std::uint64_t nwid) const {
-  return root_ / "network" / (to_hex_u64(nwid, 16) + ".json");
-}
-
-fs::path Store::network_dir(std::uint64_t nwid) const {
-  return root_ / "network" / to_hex_u64(nwid, 16);
-}
-
-fs::path Store::member_file(std::uint64_t nwid, Address id) const {
-  return network_dir(nwid) / "member" / (id.to_string() + ".json");
-}
-
-// A failed write keeps the record in memory (as upstream does) and says so.
-void Store::write(const fs::path& file, const json& record) {
-  const std::string text = dump_json(record);
-  std::string why;
-  if (!io::write_file_atomic(
-          file, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, kFileMode, &why))
-    log("controller: cannot write " + file.string() + ": " + why);
-}
-
-void Store::log(const std::string& line) const {
-  if (log_) log_(line);
 }
 
 }  // namespace zt::controller

@@ -1,25 +1,25 @@
 #pragma once
-// The controller's file database (controller.md §5), upstream's FileDB:
-// <root>/network/<nwid>.json and <root>/network/<nwid>/member/<id>.json,
-// each one line of JSON, loaded at start and kept in memory; every save
-// that changes a record bumps its revision and rewrites its file
-// atomically. Used from one thread (the node's loop thread).
+// The controller's records (controller.md §2, §5): upstream's DB cache and
+// save rules over a RecordBackend that persists them. Every network and
+// member record is loaded from the backend at start and kept in memory;
+// a save that changes a record (anything but its revision) bumps the
+// revision and goes to the backend, one that changes nothing does not.
+// Also the per-network summary the config builder needs. Used from one
+// thread (the node's loop thread).
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "controller/json_fields.hpp"
+#include "controller/record_backend.hpp"
 #include "proto/address.hpp"
 #include "proto/inet_address.hpp"
 
 namespace zt::controller {
-
-using LogFn = std::function<void(std::string_view)>;
 
 // What the config builder needs to know about a network's other members.
 struct NetworkSummary {
@@ -32,18 +32,15 @@ struct NetworkSummary {
 
 class Store {
  public:
-  // A record file larger than this is skipped (a network with the maximum
-  // 16384 rules is about 2 MiB).
-  static constexpr std::size_t kMaxRecordBytes = 16 * 1024 * 1024;
+  // Loads every record `backend` holds (a null backend holds none and
+  // keeps nothing). Records that are not JSON objects are left out.
+  explicit Store(std::unique_ptr<RecordBackend> backend);
 
-  // Creates <root>, network/ and trace/ if missing (0700), then loads every
-  // network/<16 hex>.json and its member/<10 hex>.json files. A file that
-  // cannot be read or parsed, or lacks a proper "id", is skipped with a
-  // line to `log`. nullopt with *error when <root> cannot be made.
+  // The embedded default, a FileBackend at <root> (usually
+  // <home>/controller.d): see file_backend.hpp for what is loaded and
+  // skipped. nullopt with *error when <root> cannot be made.
   static std::optional<Store> open(const std::filesystem::path& root, LogFn log,
                                    std::string* error = nullptr);
-
-  const std::filesystem::path& root() const { return root_; }
 
   std::vector<std::uint64_t> network_ids() const;  // ascending
   bool has_network(std::uint64_t nwid) const { return networks_.count(nwid) != 0; }
@@ -54,37 +51,30 @@ class Store {
   const std::map<Address, json>* members(std::uint64_t nwid) const;
   NetworkSummary summary(std::uint64_t nwid) const;
 
-  // FileDB::save: when `record` differs from the stored one apart from its
+  // DB::save: when `record` differs from the stored one apart from its
   // revision (or is new), its revision becomes the stored one's + 1 (1 for
-  // a new record), it is stored and its file rewritten, and the previous
-  // record (null if none) is returned. nullopt when nothing changed, or the
-  // record has no usable id (a member also needs its network to exist).
+  // a new record), it is stored and written to the backend, and the
+  // previous record (null if none) is returned. nullopt when nothing
+  // changed, or the record has no usable id (a member also needs its
+  // network to exist). A failed backend write keeps the change in memory,
+  // as upstream does; persist_failures() counts them.
   std::optional<json> save_network(json& record);
   std::optional<json> save_member(json& record);
 
-  // Removes the record and its files (a network's members with it);
-  // returns what was stored, nullopt if nothing was.
+  // Removes the record (a network's members with it) here and in the
+  // backend; returns what was stored, nullopt if nothing was.
   std::optional<json> erase_network(std::uint64_t nwid);
   std::optional<json> erase_member(std::uint64_t nwid, Address id);
 
+  // Backend writes and removes that failed since the Store was made.
+  std::uint64_t persist_failures() const { return persist_failures_; }
+
  private:
-  struct Network {
-    json record;
-    std::map<Address, json> members;
-  };
+  void persisted(bool ok) { persist_failures_ += ok ? 0 : 1; }
 
-  Store(std::filesystem::path root, LogFn log) : root_(std::move(root)), log_(std::move(log)) {}
-  void load_all();
-  void load_members(std::uint64_t nwid, Network& network);
-  std::filesystem::path network_file(std::uint64_t nwid) const;
-  std::filesystem::path network_dir(std::uint64_t nwid) const;
-  std::filesystem::path member_file(std::uint64_t nwid, Address id) const;
-  void write(const std::filesystem::path& file, const json& record);
-  void log(const std::string& line) const;
-
-  std::filesystem::path root_;
-  LogFn log_;
-  std::map<std::uint64_t, Network> networks_;
+  std::unique_ptr<RecordBackend> backend_;
+  StoredRecords networks_;
+  std::uint64_t persist_failures_ = 0;
 };
 
 }  // namespace zt::controller
