@@ -3,6 +3,7 @@
 // node's store in memory, seeds its randomness, records its events and runs
 // its timer exactly at the deadlines the node asks for (no fixed tick).
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -75,6 +76,13 @@ class SimHost : public NodeHost, public Receiver {
     return node_->network(network_id);
   }
   const std::vector<SimFrame>& frames() const { return frames_; }
+  // Something done to the node from outside its calls (e.g. an in-process
+  // controller's API call that pushes configs through it); the timer then
+  // follows whatever deadline that left behind.
+  void act(const std::function<void()>& action) {
+    action();
+    follow_deadline();
+  }
   bool online() const { return node_->online(now()); }
   const NodeCounters& counters() const { return node_->counters(); }
 
