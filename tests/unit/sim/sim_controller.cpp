@@ -144,7 +144,7 @@ std::size_t ControllerWorld::attempt(SimHost& from, const SimHost& to, MacAddres
 }
 
 std::string ControllerWorld::dump() {
-  return describe(r) + describe(c) + describe(a) + describe(b) + describe(d) + s.timeline(4000);
+  return describe(r) + describe(c) + describe(a) + describe(b) + describe(d) + s.timeline(200);
 }
 
 }  // namespace zt::sim
