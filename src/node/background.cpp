@@ -35,6 +35,7 @@ std::int64_t NodeEngine::on_timer(std::int64_t now) {
     next_queue_retry_ = now + kWhoisRetryDelay;
     retry_queues(now);
   }
+  if (now >= confirmations_.next_due()) retry_path_confirmations(now);
   update_online(now);
   return next_deadline();
 }
@@ -84,7 +85,10 @@ unsigned NodeEngine::keepalive(std::int64_t now, Peer& peer) {
 }
 
 void NodeEngine::housekeeping(std::int64_t now) {
-  for (Address gone : topology_.forget_idle(now)) forget_identity(gone);
+  for (Address gone : topology_.forget_idle(now)) {
+    forget_identity(gone);
+    confirmations_.forget(gone);
+  }
   for (auto& [address, peer] : topology_.peers()) {
     if (peer->expire_paths(now) > 0) update_direct(now, *peer);
   }
@@ -118,6 +122,22 @@ void NodeEngine::retry_queues(std::int64_t now) {
     } else {
       send_whois(now, a);
     }
+  }
+}
+
+// A confirming HELLO (§18.2) whose OK has not come: try again, backing off.
+void NodeEngine::retry_path_confirmations(std::int64_t now) {
+  for (const PathConfirmations::Due& d : confirmations_.take_due(now)) {
+    Peer* peer = topology_.find(d.peer);
+    if (!peer) {
+      confirmations_.forget(d.peer);
+      continue;
+    }
+    if (peer->find_path(d.socket, d.endpoint)) {
+      confirmations_.confirmed(d.peer, d.socket, d.endpoint);
+      continue;
+    }
+    send_hello(now, *peer, Endpoint{d.socket, d.endpoint});
   }
 }
 

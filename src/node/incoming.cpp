@@ -164,6 +164,7 @@ void NodeEngine::learn_path(std::int64_t now, Peer& peer, LocalSocket socket,
                             const InetAddress& from, bool is_ok) {
   if (Path* known = peer.find_path(socket, from)) {
     known->received(now);
+    confirmations_.confirmed(peer.address(), socket, from);
     return;
   }
   if (peer.has_alive_path_with_ip(socket, from, now)) return;
@@ -174,11 +175,13 @@ void NodeEngine::learn_path(std::int64_t now, Peer& peer, LocalSocket socket,
   }
   if (is_ok) {
     peer.learn_path(socket, from, now);
+    confirmations_.confirmed(peer.address(), socket, from);
     update_direct(now, peer);
   } else if (hello_confirm_gate_.allow(hash_key(hash_seed_, hash_endpoint(hash_seed_, socket, from),
                                                 peer.address().value()),
                                        now)) {
     send_hello(now, peer, Endpoint{socket, from});
+    confirmations_.sent(now, peer.address(), socket, from);
   }
 }
 

@@ -121,7 +121,7 @@ void NodeEngine::arm_queue_retry(std::int64_t now) {
 std::int64_t NodeEngine::next_deadline() const {
   std::int64_t next = std::min(next_ping_, next_housekeeping_);
   if (!held_.empty() || !queued_.empty()) next = std::min(next, next_queue_retry_);
-  return next;
+  return std::min(next, confirmations_.next_due());
 }
 
 NodeEvent NodeEngine::event(NodeEventType type, Address peer) {

@@ -11,6 +11,7 @@
 
 #include "node/expecting_replies.hpp"
 #include "node/node.hpp"
+#include "node/path_confirmations.hpp"
 #include "node/rate_limiter.hpp"
 #include "node/self_awareness.hpp"
 #include "node/topology.hpp"
@@ -135,6 +136,7 @@ class NodeEngine final : public Vl1Services {
   unsigned keepalive(std::int64_t now, Peer& peer);
   void housekeeping(std::int64_t now);
   void retry_queues(std::int64_t now);
+  void retry_path_confirmations(std::int64_t now);
   void update_direct(std::int64_t now, Peer& peer);
   void update_online(std::int64_t now);
 
@@ -170,6 +172,7 @@ class NodeEngine final : public Vl1Services {
   TokenBucket whois_budget_;
   TokenBucket recall_budget_;
   OutstandingEchoes echoes_;
+  PathConfirmations confirmations_;
   SelfAwareness self_;
   PacketHandler* handler_ = nullptr;
   bool online_ = false;

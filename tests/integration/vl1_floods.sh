@@ -74,5 +74,7 @@ flood hello-valid drop_rate_limited --identities 4
 flood whois drop_rate_limited
 
 "$ZTSDK" status --home "$T/b"
-"$ZTSDK" ping --home "$T/a" "$B" --timeout 3000 >/dev/null || die "B stopped answering A after the floods"
+# (a loaded 2-core machine may lose one datagram; three tries must not all fail)
+"$ZTSDK" ping --home "$T/a" "$B" -c 3 -i 300 --timeout 2000 >/dev/null ||
+  die "B stopped answering A after the floods"
 echo "PASS"

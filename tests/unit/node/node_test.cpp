@@ -120,6 +120,29 @@ TEST_F(NodeScenario, LeavesReachTheRootAndGoOnline) {
             0u);
 }
 
+// The root confirms a leaf's path with a HELLO whose OK gets lost: it tries
+// again within seconds instead of waiting for the leaf's next direct packet
+// (which, for a leaf that only talks through the root, is 224 s away).
+TEST_F(NodeScenario, RootRetriesALostPathConfirmation) {
+  int a_to_root = 0;
+  net_.filter = [&](const test::Datagram& d) {
+    if (d.from == ip(kAAt) && d.to == ip(kRootAt)) ++a_to_root;
+    return !(d.from == ip(kAAt) && d.to == ip(kRootAt) && a_to_root == 2);  // A's first OK
+  };
+  net_.tick();
+  ASSERT_TRUE(a_->online(net_.now)) << "A heard the root's OK";
+  const auto paths_to_a = [&] {
+    const std::optional<PeerInfo> a = r_->peer(A().address(), net_.now);
+    return a ? a->paths.size() : 0u;
+  };
+  EXPECT_EQ(paths_to_a(), 0u) << "A's OK(HELLO) was lost, so no path yet";
+  for (int i = 0; i < 15; ++i) {
+    net_.advance(100);
+    net_.tick();
+  }
+  EXPECT_EQ(paths_to_a(), 1u) << "the root did not retry its confirming HELLO";
+}
+
 TEST_F(NodeScenario, EchoGoesThroughTheRootThenDirectAfterRendezvous) {
   bring_up();
   const std::uint64_t first = a_->echo(net_.now, B().address());
