@@ -496,6 +496,349 @@ typedef struct {
 
 ZTS_API int ZTCALL zts_stats_get_all(zts_stats_counter_t* dst);
 
+/* ==== The node and its networks ========================================== */
+/* A process runs at most one node. Configure it with the zts_init_*
+ * functions, start it with zts_node_start (which returns at once: the node
+ * comes up on a thread of ztsdk's), then join networks. Everything that
+ * happens is reported through the event handler, from one thread of
+ * ztsdk's; nothing in ztsdk waits by polling. */
+
+/* ---- Events -------------------------------------------------------------- */
+
+typedef enum {
+  ZTS_EVENT_NODE_UP = 200,          /* the node is running (always the first event) */
+  ZTS_EVENT_NODE_ONLINE = 201,      /* a root answered: peers are reachable */
+  ZTS_EVENT_NODE_OFFLINE = 202,     /* no root heard from for a while */
+  ZTS_EVENT_NODE_DOWN = 203,        /* the node stopped (or could not start) */
+  ZTS_EVENT_NODE_FATAL_ERROR = 204, /* another node holds our address: the node stops */
+  ZTS_EVENT_NETWORK_NOT_FOUND = 210,
+  ZTS_EVENT_NETWORK_CLIENT_TOO_OLD = 211,
+  ZTS_EVENT_NETWORK_REQ_CONFIG = 212,    /* joined; asking the controller */
+  ZTS_EVENT_NETWORK_OK = 213,            /* configured and authorized */
+  ZTS_EVENT_NETWORK_ACCESS_DENIED = 214, /* the controller has not authorized us (yet) */
+  ZTS_EVENT_NETWORK_READY_IP4 = 215,     /* an IPv4 address is on the stack's interface */
+  ZTS_EVENT_NETWORK_READY_IP6 = 216,     /* an IPv6 address is on the stack's interface */
+  ZTS_EVENT_NETWORK_READY_IP4_IP6 = 217, /* both (after the two above) */
+  ZTS_EVENT_NETWORK_DOWN = 218,          /* left, or the node is stopping */
+  ZTS_EVENT_NETWORK_UPDATE = 219,        /* a new config from the controller */
+  ZTS_EVENT_STACK_UP = 220,
+  ZTS_EVENT_STACK_DOWN = 221, /* never sent: the stack lives as long as the process */
+  ZTS_EVENT_NETIF_UP = 230,
+  ZTS_EVENT_NETIF_DOWN = 231,
+  ZTS_EVENT_NETIF_REMOVED = 232,
+  ZTS_EVENT_NETIF_LINK_UP = 233,
+  ZTS_EVENT_NETIF_LINK_DOWN = 234,
+  ZTS_EVENT_PEER_DIRECT = 240, /* a peer gained a direct path */
+  ZTS_EVENT_PEER_RELAY = 241,  /* a peer lost its last direct path */
+  ZTS_EVENT_PEER_UNREACHABLE = 242,
+  ZTS_EVENT_PEER_PATH_DISCOVERED = 243,
+  ZTS_EVENT_PEER_PATH_DEAD = 244,
+  ZTS_EVENT_ROUTE_ADDED = 250,
+  ZTS_EVENT_ROUTE_REMOVED = 251,
+  ZTS_EVENT_ADDR_ADDED_IP4 = 260, /* on the stack's interface */
+  ZTS_EVENT_ADDR_REMOVED_IP4 = 261,
+  ZTS_EVENT_ADDR_ADDED_IP6 = 262,
+  ZTS_EVENT_ADDR_REMOVED_IP6 = 263,
+  ZTS_EVENT_STORE_IDENTITY_SECRET = 270,
+  ZTS_EVENT_STORE_IDENTITY_PUBLIC = 271,
+  ZTS_EVENT_STORE_PLANET = 272,
+  ZTS_EVENT_STORE_PEER = 273,
+  ZTS_EVENT_STORE_NETWORK = 274
+} zts_event_t;
+
+/* ---- Limits -------------------------------------------------------------- */
+
+#define ZTS_STORE_DATA_LEN 4096 /* largest roots blob zts_init_set_roots takes */
+#define ZTS_MAX_NETWORK_SHORT_NAME_LENGTH 127
+#define ZTS_MAX_NETWORK_ROUTES 32
+#define ZTS_MAX_ASSIGNED_ADDRESSES 16
+#define ZTS_MAX_PEER_NETWORK_PATHS 64
+#define ZTS_MAX_MULTICAST_SUBSCRIPTIONS 1024
+#define ZTS_MAX_ENDPOINT_STR_LEN ZTS_INET6_ADDRSTRLEN + 6
+#define ZTS_ID_STR_BUF_LEN 384 /* buffer for an identity with its secret, as text */
+#define ZTS_MAX_NUM_ROOTS 16
+#define ZTS_MAX_ENDPOINTS_PER_ROOT 32
+
+/* ---- What events carry (libzt's layouts) ---------------------------------- */
+
+typedef struct {
+  uint64_t node_id;
+  uint16_t port_primary;
+  uint16_t port_secondary; /* 0: none */
+  uint16_t port_tertiary;  /* always 0: no port mapping */
+  uint8_t ver_major;       /* the ZeroTier version ztsdk speaks as */
+  uint8_t ver_minor;
+  uint8_t ver_rev;
+} zts_node_info_t;
+
+typedef struct {
+  uint64_t net_id;
+  struct zts_sockaddr_storage addr; /* port field: the prefix length, network order */
+} zts_addr_info_t;
+
+typedef enum {
+  ZTS_NETWORK_STATUS_REQUESTING_CONFIGURATION = 0,
+  ZTS_NETWORK_STATUS_OK = 1,
+  ZTS_NETWORK_STATUS_ACCESS_DENIED = 2,
+  ZTS_NETWORK_STATUS_NOT_FOUND = 3,
+  ZTS_NETWORK_STATUS_PORT_ERROR = 4,
+  ZTS_NETWORK_STATUS_CLIENT_TOO_OLD = 5
+  /* zts_net_get_status may also return 6: the network needs SSO authentication */
+} zts_network_status_t;
+
+typedef enum { ZTS_NETWORK_TYPE_PRIVATE = 0, ZTS_NETWORK_TYPE_PUBLIC = 1 } zts_net_info_type_t;
+
+typedef struct {
+  struct zts_sockaddr_storage target; /* port field: prefix length, network order */
+  struct zts_sockaddr_storage via;    /* family 0: on the network's link */
+  uint16_t flags;
+  uint16_t metric;
+} zts_route_info_t;
+
+typedef struct {
+  uint64_t mac;
+  unsigned long adi;
+} zts_multicast_group_t;
+
+typedef enum {
+  ZTS_PEER_ROLE_LEAF = 0,
+  ZTS_PEER_ROLE_MOON = 1,
+  ZTS_PEER_ROLE_PLANET = 2
+} zts_peer_role_t;
+
+typedef struct {
+  uint64_t net_id;
+  uint64_t mac; /* ours on this network, in the low 48 bits */
+  char name[ZTS_MAX_NETWORK_SHORT_NAME_LENGTH + 1];
+  zts_network_status_t status;
+  zts_net_info_type_t type;
+  unsigned int mtu;
+  int dhcp; /* always 0 */
+  int bridge;
+  int broadcast_enabled;
+  int port_error; /* nonzero when the stack refused the network's config */
+  unsigned long netconf_rev;
+  unsigned int assigned_addr_count;
+  struct zts_sockaddr_storage assigned_addrs[ZTS_MAX_ASSIGNED_ADDRESSES];
+  unsigned int route_count;
+  zts_route_info_t routes[ZTS_MAX_NETWORK_ROUTES];
+  unsigned int multicast_sub_count;
+  struct {
+    uint64_t mac;
+    uint32_t adi;
+  } multicast_subs[ZTS_MAX_MULTICAST_SUBSCRIPTIONS];
+} zts_net_info_t;
+
+typedef struct {
+  struct zts_sockaddr_storage address;
+  uint64_t last_tx; /* ms since the epoch, 0: never */
+  uint64_t last_rx;
+  uint64_t trusted_path_id; /* always 0 */
+  float latency;
+  float unused_0;
+  float unused_1;
+  float unused_2;
+  float unused_3;
+  float unused_4;
+  uint64_t unused_5;
+  uint64_t unused_6;
+  float unused_7;
+  char* ifname; /* always NULL */
+  int expired;
+  int preferred;
+} zts_path_t;
+
+typedef struct {
+  uint64_t peer_id;
+  int ver_major; /* -1: not known */
+  int ver_minor;
+  int ver_rev;
+  int latency; /* ms, -1: not known */
+  zts_peer_role_t role;
+  unsigned int path_count;
+  int unused_0;
+  zts_path_t paths[ZTS_MAX_PEER_NETWORK_PATHS];
+} zts_peer_info_t;
+
+typedef struct {
+  char* public_id_str[ZTS_MAX_NUM_ROOTS];
+  char* endpoint_ip_str[ZTS_MAX_NUM_ROOTS][ZTS_MAX_ENDPOINTS_PER_ROOT];
+} zts_root_set_t;
+
+typedef struct {
+  uint64_t net_id;
+  uint64_t mac;
+  int mtu;
+} zts_netif_info_t;
+
+/* What the event handler receives (as its void* argument). Only the member
+ * matching the event is set; the message and what it points to are valid
+ * until the handler returns. */
+typedef struct {
+  int16_t event_code;       /* a zts_event_t */
+  zts_node_info_t* node;    /* NODE_* events */
+  zts_net_info_t* network;  /* NETWORK_* events */
+  zts_netif_info_t* netif;  /* NETIF_* events */
+  zts_route_info_t* route;  /* never set */
+  zts_peer_info_t* peer;    /* PEER_* events */
+  zts_addr_info_t* addr;    /* ADDR_* events */
+  void* cache;              /* never set: ztsdk stores its own state */
+  int len;                  /* size of the structure set */
+} zts_event_msg_t;
+
+/* ---- Before the node starts ---------------------------------------------- */
+/* Each returns ZTS_ERR_OK, ZTS_ERR_ARG for a bad argument, or
+ * ZTS_ERR_SERVICE once the node has been started (stop it first). */
+
+/* Keep the node's identity (identity.secret, identity.public) in `path`,
+ * created if missing, and with it the caches the zts_init_allow_*_cache
+ * flags allow (all by default): networks.d/ (networks joined and their last
+ * config: a restarted node rejoins them and is ready before the controller
+ * answers), peers.d/, planet and moons.d/. Without this (or with
+ * zts_init_from_memory) nothing is written anywhere. */
+ZTS_API int ZTCALL zts_init_from_storage(const char* path);
+/* Use this identity (the text form with the secret, as zts_id_new or
+ * zts_node_get_id_pair give it). ZTS_ERR_ARG if it does not validate. */
+ZTS_API int ZTCALL zts_init_from_memory(const char* key, unsigned int len);
+/* The function that receives every event as a zts_event_msg_t*, on one
+ * thread of ztsdk's. Unlike libzt it may also be set (or replaced) while the
+ * node runs: the new handler first gets the node's current state replayed
+ * (NODE_UP, NODE_ONLINE, each network's status, NETIF_UP, ADDR_ADDED_*,
+ * NETWORK_READY_*), then live events. A handler that falls behind loses the
+ * oldest queued events (readiness events last); see zts_util_get_dropped_events. */
+ZTS_API int ZTCALL zts_init_set_event_handler(void (*callback)(void*));
+/* The UDP port (0: a random free one from the random port range). */
+ZTS_API int ZTCALL zts_init_set_port(unsigned short port);
+/* Where random ports come from (default 20000-45500, as libzt). */
+ZTS_API int ZTCALL zts_init_set_random_port_range(unsigned short start_port,
+                                                  unsigned short end_port);
+/* A second random UDP port for NATs that misbehave with one (default on). */
+ZTS_API int ZTCALL zts_init_allow_secondary_port(unsigned int allowed);
+/* The planet to use: its serialized form (as `ztsdk world make` writes it),
+ * at most ZTS_STORE_DATA_LEN bytes. Without one the node uses the cached
+ * planet of its storage path, if any; ztsdk has no built-in planet. */
+ZTS_API int ZTCALL zts_init_set_roots(const void* roots_data, unsigned int len);
+ZTS_API int ZTCALL zts_init_allow_net_cache(unsigned int allowed);
+ZTS_API int ZTCALL zts_init_allow_peer_cache(unsigned int allowed);
+ZTS_API int ZTCALL zts_init_allow_roots_cache(unsigned int allowed);
+/* Off: an identity generated at start is not written to the storage path. */
+ZTS_API int ZTCALL zts_init_allow_id_cache(unsigned int allowed);
+/* Accepted and ignored: ztsdk has no UPnP/NAT-PMP port mapping and no TCP
+ * relay, and binds every interface. */
+ZTS_API int ZTCALL zts_init_allow_port_mapping(unsigned int allowed);
+ZTS_API int ZTCALL zts_init_allow_tcp_relay(int enabled);
+ZTS_API int ZTCALL zts_init_force_tcp_relay(int enabled);
+ZTS_API int ZTCALL zts_init_set_tcp_relay(const char* tcp_relay_addr, unsigned short tcp_relay_port);
+ZTS_API int ZTCALL zts_init_blacklist_if(const char* prefix, unsigned int len);
+ZTS_API int ZTCALL zts_init_set_low_bandwidth_mode(int enabled);
+
+/* ---- Identities ------------------------------------------------------------ */
+
+/* A new identity, as text with its secret, into key (*key_buf_len >=
+ * ZTS_ID_STR_BUF_LEN; set to the length written). Takes a moment: the
+ * address comes from a memory-hard proof of work. */
+ZTS_API int ZTCALL zts_id_new(char* key, unsigned int* key_buf_len);
+/* 1 if key holds a valid identity with its secret, else 0. */
+ZTS_API int ZTCALL zts_id_pair_is_valid(const char* key, unsigned int len);
+
+/* ---- The node ------------------------------------------------------------ */
+
+/* Starts the node on a thread of ztsdk's and returns at once; NODE_UP,
+ * STACK_UP, then NODE_ONLINE follow as events. Calls made while it starts
+ * wait for it (a new identity takes a moment to generate). If it cannot
+ * start (a UDP port taken, an unreadable identity) a line on stderr says
+ * why, NODE_DOWN follows, and calls return ZTS_ERR_SERVICE.
+ * ZTS_ERR_SERVICE if it is already running. */
+ZTS_API int ZTCALL zts_node_start(void);
+/* Stops the node (networks go down, NODE_DOWN follows); networks stay
+ * joined in the storage path and are rejoined at the next start. The node
+ * may be started again. */
+ZTS_API int ZTCALL zts_node_stop(void);
+/* Stops the node if it runs, delivers the events still queued, ends the
+ * event thread and forgets every zts_init_* setting. Unlike libzt the
+ * library may then be initialised and started again. */
+ZTS_API int ZTCALL zts_node_free(void);
+ZTS_API int ZTCALL zts_node_is_online(void);           /* 1 or 0 */
+ZTS_API uint64_t ZTCALL zts_node_get_id(void);         /* 0 if not running */
+ZTS_API int ZTCALL zts_node_get_port(void);            /* primary UDP port, or ZTS_ERR_SERVICE */
+/* The identity with its secret, as text (*key_dst_len >= ZTS_ID_STR_BUF_LEN
+ * in, the length written out). Handle with care. */
+ZTS_API int ZTCALL zts_node_get_id_pair(char* key, unsigned int* key_dst_len);
+/* Moons: ztsdk cannot fetch a moon from a seed node, nor drop one while
+ * running; both return ZTS_ERR_GENERAL. Moons cached in the storage path's
+ * moons.d/ are orbited at start. */
+ZTS_API int ZTCALL zts_moon_orbit(uint64_t moon_roots_id, uint64_t moon_seed);
+ZTS_API int ZTCALL zts_moon_deorbit(uint64_t moon_roots_id);
+
+/* ---- Networks ------------------------------------------------------------ */
+/* Unless said otherwise: ZTS_ERR_SERVICE when the node is not running,
+ * ZTS_ERR_ARG for network id 0, ZTS_ERR_NO_RESULT when not joined. */
+
+ZTS_API int ZTCALL zts_net_join(uint64_t net_id);  /* joining twice is not an error */
+ZTS_API int ZTCALL zts_net_leave(uint64_t net_id);
+/* 1 when the network's config is OK and the stack's interface has an
+ * address on it, else 0. */
+ZTS_API int ZTCALL zts_net_transport_is_ready(const uint64_t net_id);
+ZTS_API int ZTCALL zts_net_get_status(uint64_t net_id); /* a zts_network_status_t */
+ZTS_API uint64_t ZTCALL zts_net_get_mac(uint64_t net_id); /* 0 if not joined */
+/* "aa:bb:cc:dd:ee:ff"; len >= ZTS_MAC_ADDRSTRLEN. */
+ZTS_API int ZTCALL zts_net_get_mac_str(uint64_t net_id, char* dst, unsigned int len);
+ZTS_API int ZTCALL zts_net_get_mtu(uint64_t net_id);
+/* The network's name, cut to fit len (with its terminating 0). */
+ZTS_API int ZTCALL zts_net_get_name(uint64_t net_id, char* dst, unsigned int len);
+ZTS_API int ZTCALL zts_net_get_type(uint64_t net_id);      /* a zts_net_info_type_t */
+ZTS_API int ZTCALL zts_net_get_broadcast(uint64_t net_id); /* 1 or 0 */
+/* 1 if the network has a managed route of the family, else 0. */
+ZTS_API int ZTCALL zts_route_is_assigned(uint64_t net_id, unsigned int family);
+/* The ad-hoc network id for a port range (ffSSSSEEEE000000): no controller. */
+ZTS_API uint64_t ZTCALL zts_net_compute_adhoc_id(uint16_t start_port, uint16_t end_port);
+
+/* ---- Addresses ----------------------------------------------------------- */
+/* The addresses a network assigned us that are on the stack's interface
+ * (lwIP holds one IPv4 address per interface: the first one). */
+
+ZTS_API int ZTCALL zts_addr_is_assigned(uint64_t net_id, unsigned int family); /* 1 or 0 */
+/* The first address of the family; ZTS_ERR_NO_RESULT if none. */
+ZTS_API int ZTCALL zts_addr_get(uint64_t net_id, unsigned int family,
+                                struct zts_sockaddr_storage* addr);
+/* The same as text; len >= ZTS_INET6_ADDRSTRLEN. */
+ZTS_API int ZTCALL zts_addr_get_str(uint64_t net_id, unsigned int family, char* dst,
+                                    unsigned int len);
+/* All of them: *count in, room in addr[] (libzt passes
+ * ZTS_MAX_ASSIGNED_ADDRESSES); out, how many were written. */
+ZTS_API int ZTCALL zts_addr_get_all(uint64_t net_id, struct zts_sockaddr_storage* addr,
+                                    unsigned int* count);
+/* The addresses a node has on a network by construction (no controller
+ * needed): RFC4193 (fd..::/88) and 6PLANE (fc..::/40). */
+ZTS_API int ZTCALL zts_addr_compute_rfc4193(const uint64_t net_id, const uint64_t node_id,
+                                            struct zts_sockaddr_storage* addr);
+ZTS_API int ZTCALL zts_addr_compute_6plane(const uint64_t net_id, const uint64_t node_id,
+                                           struct zts_sockaddr_storage* addr);
+/* len >= ZTS_INET6_ADDRSTRLEN. */
+ZTS_API int ZTCALL zts_addr_compute_rfc4193_str(uint64_t net_id, uint64_t node_id, char* dst,
+                                                unsigned int len);
+ZTS_API int ZTCALL zts_addr_compute_6plane_str(uint64_t net_id, uint64_t node_id, char* dst,
+                                               unsigned int len);
+
+/* ---- ztsdk extensions (not in libzt) -------------------------------------- */
+
+/* Waits, without polling, until the node is online. ZTS_ERR_OK,
+ * ZTS_ERR_NO_RESULT after timeout_ms (< 0: no limit), ZTS_ERR_SERVICE if the
+ * node is not running or stops meanwhile. */
+ZTS_API int ZTCALL zts_node_wait_online(int timeout_ms);
+/* Waits, without polling, until the network is ready: its config is OK and
+ * the stack's interface has an address of `family` (ZTS_AF_INET,
+ * ZTS_AF_INET6, or ZTS_AF_UNSPEC for either). Same results as above. */
+ZTS_API int ZTCALL zts_net_wait_ready(uint64_t net_id, int family, int timeout_ms);
+/* Sends one ICMP (IPv4) or ICMPv6 echo request to remote_ipstr through the
+ * stack and waits up to timeout_ms for the reply. Returns the round-trip
+ * time in microseconds (>= 0), ZTS_ERR_NO_RESULT on timeout, ZTS_ERR_ARG
+ * for an address that does not parse, ZTS_ERR_SOCKET (zts_errno) when the
+ * request cannot be sent (ZTS_ENETUNREACH: no network has a route). */
+ZTS_API int ZTCALL zts_ping(const char* remote_ipstr, int timeout_ms);
+/* Events dropped because the handler fell behind (the queue holds 256). */
+ZTS_API uint64_t ZTCALL zts_util_get_dropped_events(void);
+
 #ifdef __cplusplus
 }
 #endif
