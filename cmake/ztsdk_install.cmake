@@ -14,6 +14,10 @@ install(FILES ${CMAKE_SOURCE_DIR}/include/zts.h ${CMAKE_SOURCE_DIR}/include/Zero
 # its own dependencies). A C program also needs the C++ runtime.
 set(ZTSDK_PC_REQUIRES_PRIVATE "libsodium liblz4 libcrypto cpp-httplib")
 set(ZTSDK_PC_LIBS_PRIVATE "-lstdc++ -lm -lpthread")
+# Relative to the .pc file, so `cmake --install --prefix DIR` works anywhere.
+file(RELATIVE_PATH ZTSDK_PC_UP /${CMAKE_INSTALL_LIBDIR}/pkgconfig /)
+string(REGEX REPLACE "/$" "" ZTSDK_PC_UP "${ZTSDK_PC_UP}")
+set(ZTSDK_PC_PREFIX "\${pcfiledir}/${ZTSDK_PC_UP}")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/ztsdk.pc.in ${CMAKE_BINARY_DIR}/ztsdk.pc @ONLY)
 install(FILES ${CMAKE_BINARY_DIR}/ztsdk.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 

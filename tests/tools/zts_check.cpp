@@ -499,6 +499,7 @@ int run_client(const char* storage, uint64_t nwid, const char* ip, unsigned shor
 
 int run_rejoin(const char* storage, uint64_t nwid, const char* ip, unsigned short port) {
   start_node(storage, nwid, /*join=*/false);
+  events.wait_for(ZTS_EVENT_NETWORK_READY_IP4, 1000);
   std::printf("PASS rejoin: ready %.0f ms after start without zts_net_join\n",
               events.first_ms[ZTS_EVENT_NETWORK_READY_IP4]);
   if (ip != nullptr) {
@@ -542,6 +543,7 @@ int run_replay(const char* storage, uint64_t nwid) {
 
 int run_timing(const char* storage, uint64_t nwid, const char* ip, unsigned short port) {
   start_node(storage, nwid, true);
+  events.wait_for(ZTS_EVENT_NETWORK_READY_IP4, 1000);
   const double ready = events.first_ms[ZTS_EVENT_NETWORK_READY_IP4];
   int fd = connect_to(ip, port);
   if (fd < 0) die("connect");
