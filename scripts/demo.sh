@@ -110,31 +110,39 @@ network=$(controller POST "/controller/network/${root}______" '{
   "routes": [{"target": "10.147.17.0/24"}]}' | field id)
 echo "network $network: 10.147.17.0/24 and RFC4193 IPv6"
 
-step "the two apps' identities, authorized in advance with fixed addresses"
-for app in server client; do
+step "the apps' identities, authorized in advance with fixed addresses"
+for app in server client pinger; do
   mkdir -p "$work/$app"
   "$ztsdk" id generate "$work/$app/identity.secret" "$work/$app/identity.public" >/dev/null
   cp "$work/planet" "$work/$app/planet"  # the app's storage path holds its planet
 done
 server=$(cut -c1-10 "$work/server/identity.public")
 client=$(cut -c1-10 "$work/client/identity.public")
+pinger=$(cut -c1-10 "$work/pinger/identity.public")
 controller POST "/controller/network/$network/member/$server" \
   '{"authorized": true, "ipAssignments": ["10.147.17.1"]}' >/dev/null
 controller POST "/controller/network/$network/member/$client" \
   '{"authorized": true, "ipAssignments": ["10.147.17.2"]}' >/dev/null
-echo "server $server -> 10.147.17.1, client $client -> 10.147.17.2"
+controller POST "/controller/network/$network/member/$pinger" \
+  '{"authorized": true, "ipAssignments": ["10.147.17.3"]}' >/dev/null
+echo "server $server -> 10.147.17.1, client $client -> 10.147.17.2, pinger $pinger -> 10.147.17.3"
 
 step "tcp_server joins and listens on port 7777"
-"$examples/tcp_server" "$work/server" "$network" 7777 > >(sed -u 's/^/  [server] /') 2>&1 &
+"$examples/tcp_server" "$work/server" "$network" 7777 >"$work/server.out" 2>&1 &
 pids+=($!)
+tail -n +1 -f "$work/server.out" | sed -u 's/^/  [server] /' &
+pids+=($!)
+wait_until 20 "the server never started listening" grep -q "^listening" "$work/server.out"
 
 step "tcp_client joins, connects to 10.147.17.1:7777 and sends a message"
-"$examples/tcp_client" "$work/client" "$network" 10.147.17.1 7777 "hello from the client" 2>&1 |
-  sed -u 's/^/  [client] /'
-[[ ${PIPESTATUS[0]} == 0 ]] || fail "the client did not get its message echoed"
+if ! "$examples/tcp_client" "$work/client" "$network" 10.147.17.1 7777 "hello from the client" 2>&1 |
+  sed -u 's/^/  [client] /'; then
+  fail "the client did not get its message echoed"
+fi
 
-step "ping the server over the network (ICMP echo through ztsdk's stack, client's identity)"
-"$examples/ping" "$work/client" "$network" 10.147.17.1 3 2>&1 | sed -u 's/^/  [ping] /'
-[[ ${PIPESTATUS[0]} == 0 ]] || fail "no ping was answered"
+step "the ping example pings the server (ICMP echo through ztsdk's stack)"
+if ! "$examples/ping" "$work/pinger" "$network" 10.147.17.1 3 2>&1 | sed -u 's/^/  [ping] /'; then
+  fail "no ping was answered"
+fi
 
 step "done: stopping the server and the root"

@@ -74,6 +74,8 @@ void NodeSession::run() {
   if (!open(&error)) {
     if (!error.empty()) log_line("the node cannot start: " + error);
     runtime_.reset();
+    early_.clear();  // what a half-open node said is moot
+    started_ = true;
     emit(ZTS_EVENT_NODE_DOWN, node_facts());
     set_phase(Phase::kEnded);
     return;
