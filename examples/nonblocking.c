@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "the node did not get onto the network (is it authorized?)\n");
     return 1;
   }
-  printf("node %010llx is on network %016llx\n", (unsigned long long)zts_node_get_id(), (unsigned long long)net_id);
+  printf("node %010llx is on network %016llx\n", (unsigned long long)zts_node_get_id(),
+         (unsigned long long)net_id);
 
   int fd = zts_bsd_socket(family, ZTS_SOCK_STREAM, 0);
   zts_bsd_fcntl(fd, ZTS_F_SETFL, ZTS_O_NONBLOCK);
@@ -79,8 +80,10 @@ int main(int argc, char** argv) {
     if (p.revents & (ZTS_POLLIN | ZTS_POLLHUP)) {
       ssize_t n = zts_bsd_recv(fd, reply + got, sizeof reply - 1 - got, 0);
       if (n == 0) break;
-      if (n > 0) printf("received %zd bytes\n", n), got += (size_t)n;
-      else if (zts_errno != ZTS_EAGAIN) break;
+      if (n > 0)
+        printf("received %zd bytes\n", n), got += (size_t)n;
+      else if (zts_errno != ZTS_EAGAIN)
+        break;
     }
   }
   reply[got] = '\0';

@@ -22,12 +22,23 @@ static double ms_since(const struct timespec* t0) {
 static void on_event(void* arg) {
   zts_event_msg_t* msg = (zts_event_msg_t*)arg;
   switch (msg->event_code) {
-    case ZTS_EVENT_NODE_ONLINE: printf("[event] node %010llx is online\n", (unsigned long long)msg->node->node_id); break;
-    case ZTS_EVENT_NETWORK_ACCESS_DENIED: printf("[event] not authorized (yet) on the network\n"); break;
-    case ZTS_EVENT_NETWORK_OK: printf("[event] network config OK: \"%s\"\n", msg->network->name); break;
-    case ZTS_EVENT_NETWORK_READY_IP4: printf("[event] network ready for IPv4\n"); break;
-    case ZTS_EVENT_NETWORK_READY_IP6: printf("[event] network ready for IPv6\n"); break;
-    default: break;
+    case ZTS_EVENT_NODE_ONLINE:
+      printf("[event] node %010llx is online\n", (unsigned long long)msg->node->node_id);
+      break;
+    case ZTS_EVENT_NETWORK_ACCESS_DENIED:
+      printf("[event] not authorized (yet) on the network\n");
+      break;
+    case ZTS_EVENT_NETWORK_OK:
+      printf("[event] network config OK: \"%s\"\n", msg->network->name);
+      break;
+    case ZTS_EVENT_NETWORK_READY_IP4:
+      printf("[event] network ready for IPv4\n");
+      break;
+    case ZTS_EVENT_NETWORK_READY_IP6:
+      printf("[event] network ready for IPv6\n");
+      break;
+    default:
+      break;
   }
 }
 
@@ -56,7 +67,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "cannot start the node or join the network\n");
     return 1;
   }
-  printf("node %010llx joining %016llx\n", (unsigned long long)zts_node_get_id(), (unsigned long long)net_id);
+  printf("node %010llx joining %016llx\n", (unsigned long long)zts_node_get_id(),
+         (unsigned long long)net_id);
   /* An address of the server's family on our side (a ztsdk extension). */
   if (zts_net_wait_ready(net_id, family, 60000) != ZTS_ERR_OK) {
     fprintf(stderr, "the network did not become ready (is this node authorized?)\n");
@@ -82,7 +94,8 @@ int main(int argc, char** argv) {
   char reply[4096];
   size_t got = 0;
   ssize_t n;
-  while (got < sizeof reply - 1 && (n = zts_read(fd, reply + got, sizeof reply - 1 - got)) > 0) got += (size_t)n;
+  while (got < sizeof reply - 1 && (n = zts_read(fd, reply + got, sizeof reply - 1 - got)) > 0)
+    got += (size_t)n;
   reply[got] = '\0';
   printf("sent \"%s\", received \"%s\"\n", message, reply);
   zts_close(fd);

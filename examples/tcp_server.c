@@ -24,13 +24,26 @@ static double ms_since(const struct timespec* t0) {
 static void on_event(void* arg) {
   zts_event_msg_t* msg = (zts_event_msg_t*)arg;
   switch (msg->event_code) {
-    case ZTS_EVENT_NODE_ONLINE: printf("[event] node %010llx is online\n", (unsigned long long)msg->node->node_id); break;
-    case ZTS_EVENT_NETWORK_REQ_CONFIG: printf("[event] asking the controller for the config\n"); break;
-    case ZTS_EVENT_NETWORK_ACCESS_DENIED: printf("[event] not authorized (yet) on the network\n"); break;
-    case ZTS_EVENT_NETWORK_OK: printf("[event] network config OK: \"%s\"\n", msg->network->name); break;
-    case ZTS_EVENT_NETWORK_READY_IP4: printf("[event] network ready for IPv4\n"); break;
-    case ZTS_EVENT_NETWORK_READY_IP6: printf("[event] network ready for IPv6\n"); break;
-    default: break;
+    case ZTS_EVENT_NODE_ONLINE:
+      printf("[event] node %010llx is online\n", (unsigned long long)msg->node->node_id);
+      break;
+    case ZTS_EVENT_NETWORK_REQ_CONFIG:
+      printf("[event] asking the controller for the config\n");
+      break;
+    case ZTS_EVENT_NETWORK_ACCESS_DENIED:
+      printf("[event] not authorized (yet) on the network\n");
+      break;
+    case ZTS_EVENT_NETWORK_OK:
+      printf("[event] network config OK: \"%s\"\n", msg->network->name);
+      break;
+    case ZTS_EVENT_NETWORK_READY_IP4:
+      printf("[event] network ready for IPv4\n");
+      break;
+    case ZTS_EVENT_NETWORK_READY_IP6:
+      printf("[event] network ready for IPv6\n");
+      break;
+    default:
+      break;
   }
 }
 
@@ -71,7 +84,8 @@ int main(int argc, char** argv) {
 
   /* "::" without IPV6_V6ONLY takes IPv4 and IPv6 clients alike. */
   int listener = zts_socket(ZTS_AF_INET6, ZTS_SOCK_STREAM, 0);
-  if (listener < 0 || zts_bind(listener, "::", port) != ZTS_ERR_OK || zts_listen(listener, 16) != ZTS_ERR_OK) {
+  if (listener < 0 || zts_bind(listener, "::", port) != ZTS_ERR_OK ||
+      zts_listen(listener, 16) != ZTS_ERR_OK) {
     fprintf(stderr, "cannot listen on port %u (zts_errno %d)\n", port, zts_errno);
     return 1;
   }

@@ -21,7 +21,8 @@ static double now_ms(void) {
 static int start_and_join(const char* storage, uint64_t net_id, int family) {
   zts_init_from_storage(storage);
   if (zts_node_start() != ZTS_ERR_OK || zts_net_join(net_id) != ZTS_ERR_OK) return -1;
-  printf("node %010llx joining %016llx\n", (unsigned long long)zts_node_get_id(), (unsigned long long)net_id);
+  printf("node %010llx joining %016llx\n", (unsigned long long)zts_node_get_id(),
+         (unsigned long long)net_id);
   if (zts_net_wait_ready(net_id, family, 60000) != ZTS_ERR_OK) return -1;
   char ip[ZTS_IP_MAX_STR_LEN] = "";
   zts_addr_get_str(net_id, family == ZTS_AF_INET6 ? ZTS_AF_INET6 : ZTS_AF_INET, ip, sizeof ip);
@@ -82,8 +83,10 @@ int main(int argc, char** argv) {
   int is_server = argc == 5 && strcmp(argv[3], "server") == 0;
   int is_client = argc >= 6 && strcmp(argv[3], "client") == 0;
   if (!is_server && !is_client) {
-    fprintf(stderr, "usage: %s STORAGE NETWORK_ID server PORT\n"
-                    "       %s STORAGE NETWORK_ID client SERVER_IP PORT [COUNT]\n", argv[0], argv[0]);
+    fprintf(stderr,
+            "usage: %s STORAGE NETWORK_ID server PORT\n"
+            "       %s STORAGE NETWORK_ID client SERVER_IP PORT [COUNT]\n",
+            argv[0], argv[0]);
     return 2;
   }
   setvbuf(stdout, NULL, _IOLBF, 0);

@@ -548,7 +548,7 @@ typedef enum {
 
 /* ---- Limits -------------------------------------------------------------- */
 
-#define ZTS_STORE_DATA_LEN 4096 /* largest roots blob zts_init_set_roots takes */
+#define ZTS_STORE_DATA_LEN 4096
 #define ZTS_MAX_NETWORK_SHORT_NAME_LENGTH 127
 #define ZTS_MAX_NETWORK_ROUTES 32
 #define ZTS_MAX_ASSIGNED_ADDRESSES 16
@@ -675,15 +675,15 @@ typedef struct {
  * matching the event is set; the message and what it points to are valid
  * until the handler returns. */
 typedef struct {
-  int16_t event_code;       /* a zts_event_t */
-  zts_node_info_t* node;    /* NODE_* events */
-  zts_net_info_t* network;  /* NETWORK_* events */
-  zts_netif_info_t* netif;  /* NETIF_* events */
-  zts_route_info_t* route;  /* never set */
-  zts_peer_info_t* peer;    /* PEER_* events */
-  zts_addr_info_t* addr;    /* ADDR_* events */
-  void* cache;              /* never set: ztsdk stores its own state */
-  int len;                  /* size of the structure set */
+  int16_t event_code;      /* a zts_event_t */
+  zts_node_info_t* node;   /* NODE_* events */
+  zts_net_info_t* network; /* NETWORK_* events */
+  zts_netif_info_t* netif; /* NETIF_* events */
+  zts_route_info_t* route; /* never set */
+  zts_peer_info_t* peer;   /* PEER_* events */
+  zts_addr_info_t* addr;   /* ADDR_* events */
+  void* cache;             /* never set: ztsdk stores its own state */
+  int len;                 /* size of the structure set */
 } zts_event_msg_t;
 
 /* ---- Before the node starts ---------------------------------------------- */
@@ -714,9 +714,9 @@ ZTS_API int ZTCALL zts_init_set_random_port_range(unsigned short start_port,
                                                   unsigned short end_port);
 /* A second random UDP port for NATs that misbehave with one (default on). */
 ZTS_API int ZTCALL zts_init_allow_secondary_port(unsigned int allowed);
-/* The planet to use: its serialized form (as `ztsdk world make` writes it),
- * at most ZTS_STORE_DATA_LEN bytes. Without one the node uses the cached
- * planet of its storage path, if any; ztsdk has no built-in planet. */
+/* The planet to use: its serialized form, as `ztsdk world make` writes it
+ * (ZTS_ERR_ARG for anything else). Without one the node uses the planet
+ * cached in its storage path, if any: ztsdk has no built-in planet. */
 ZTS_API int ZTCALL zts_init_set_roots(const void* roots_data, unsigned int len);
 ZTS_API int ZTCALL zts_init_allow_net_cache(unsigned int allowed);
 ZTS_API int ZTCALL zts_init_allow_peer_cache(unsigned int allowed);
@@ -728,7 +728,8 @@ ZTS_API int ZTCALL zts_init_allow_id_cache(unsigned int allowed);
 ZTS_API int ZTCALL zts_init_allow_port_mapping(unsigned int allowed);
 ZTS_API int ZTCALL zts_init_allow_tcp_relay(int enabled);
 ZTS_API int ZTCALL zts_init_force_tcp_relay(int enabled);
-ZTS_API int ZTCALL zts_init_set_tcp_relay(const char* tcp_relay_addr, unsigned short tcp_relay_port);
+ZTS_API int ZTCALL zts_init_set_tcp_relay(const char* tcp_relay_addr,
+                                          unsigned short tcp_relay_port);
 ZTS_API int ZTCALL zts_init_blacklist_if(const char* prefix, unsigned int len);
 ZTS_API int ZTCALL zts_init_set_low_bandwidth_mode(int enabled);
 
@@ -758,9 +759,9 @@ ZTS_API int ZTCALL zts_node_stop(void);
  * event thread and forgets every zts_init_* setting. Unlike libzt the
  * library may then be initialised and started again. */
 ZTS_API int ZTCALL zts_node_free(void);
-ZTS_API int ZTCALL zts_node_is_online(void);           /* 1 or 0 */
-ZTS_API uint64_t ZTCALL zts_node_get_id(void);         /* 0 if not running */
-ZTS_API int ZTCALL zts_node_get_port(void);            /* primary UDP port, or ZTS_ERR_SERVICE */
+ZTS_API int ZTCALL zts_node_is_online(void);   /* 1 or 0 */
+ZTS_API uint64_t ZTCALL zts_node_get_id(void); /* 0 if not running */
+ZTS_API int ZTCALL zts_node_get_port(void);    /* primary UDP port, or ZTS_ERR_SERVICE */
 /* The identity with its secret, as text (*key_dst_len >= ZTS_ID_STR_BUF_LEN
  * in, the length written out). Handle with care. */
 ZTS_API int ZTCALL zts_node_get_id_pair(char* key, unsigned int* key_dst_len);
@@ -774,12 +775,12 @@ ZTS_API int ZTCALL zts_moon_deorbit(uint64_t moon_roots_id);
 /* Unless said otherwise: ZTS_ERR_SERVICE when the node is not running,
  * ZTS_ERR_ARG for network id 0, ZTS_ERR_NO_RESULT when not joined. */
 
-ZTS_API int ZTCALL zts_net_join(uint64_t net_id);  /* joining twice is not an error */
+ZTS_API int ZTCALL zts_net_join(uint64_t net_id); /* joining twice is not an error */
 ZTS_API int ZTCALL zts_net_leave(uint64_t net_id);
 /* 1 when the network's config is OK and the stack's interface has an
  * address on it, else 0. */
 ZTS_API int ZTCALL zts_net_transport_is_ready(const uint64_t net_id);
-ZTS_API int ZTCALL zts_net_get_status(uint64_t net_id); /* a zts_network_status_t */
+ZTS_API int ZTCALL zts_net_get_status(uint64_t net_id);   /* a zts_network_status_t */
 ZTS_API uint64_t ZTCALL zts_net_get_mac(uint64_t net_id); /* 0 if not joined */
 /* "aa:bb:cc:dd:ee:ff"; len >= ZTS_MAC_ADDRSTRLEN. */
 ZTS_API int ZTCALL zts_net_get_mac_str(uint64_t net_id, char* dst, unsigned int len);

@@ -85,7 +85,8 @@ void AppStorage::store(std::string_view name, std::span<const std::uint8_t> byte
   }
   const fs::path file = *path_ / fs::path(std::string(name));
   std::string why;
-  if (!make_dir(file.parent_path(), &why) || !io::write_file_atomic(file, bytes, mode_for(name), &why))
+  if (!make_dir(file.parent_path(), &why) ||
+      !io::write_file_atomic(file, bytes, mode_for(name), &why))
     log_error("cannot store " + file.string() + ": " + why);
 }
 
@@ -134,9 +135,10 @@ std::optional<Identity> AppStorage::load_identity(bool* missing, std::string* er
   }
   const std::string refuse = file.string() + " is not a usable identity (";
   const std::string advice = "); restore it, or move it away to have a new one generated";
-  std::optional<Identity> id =
-      Identity::from_string(trim({reinterpret_cast<const char*>(text->data()), text->size()}), &why);
-  if (id && !id->has_private()) why = "it has no secret key";
+  std::optional<Identity> id = Identity::from_string(
+      trim({reinterpret_cast<const char*>(text->data()), text->size()}), &why);
+  if (id && !id->has_private())
+    why = "it has no secret key";
   else if (id && crypto::c25519_public_from_private(id->private_key()) != id->public_key())
     why = "its secret key does not match its public key";
   else if (id && !id->locally_validate())

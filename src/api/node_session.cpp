@@ -28,14 +28,21 @@ std::optional<World> parse_world(const Bytes& bytes, World::Type type) {
 
 int status_event(NetworkStatus status) {
   switch (status) {
-    case NetworkStatus::kRequestingConfiguration: return ZTS_EVENT_NETWORK_REQ_CONFIG;
-    case NetworkStatus::kOk: return ZTS_EVENT_NETWORK_OK;
-    case NetworkStatus::kAccessDenied: return ZTS_EVENT_NETWORK_ACCESS_DENIED;
-    case NetworkStatus::kNotFound: return ZTS_EVENT_NETWORK_NOT_FOUND;
-    case NetworkStatus::kClientTooOld: return ZTS_EVENT_NETWORK_CLIENT_TOO_OLD;
+    case NetworkStatus::kRequestingConfiguration:
+      return ZTS_EVENT_NETWORK_REQ_CONFIG;
+    case NetworkStatus::kOk:
+      return ZTS_EVENT_NETWORK_OK;
+    case NetworkStatus::kAccessDenied:
+      return ZTS_EVENT_NETWORK_ACCESS_DENIED;
+    case NetworkStatus::kNotFound:
+      return ZTS_EVENT_NETWORK_NOT_FOUND;
+    case NetworkStatus::kClientTooOld:
+      return ZTS_EVENT_NETWORK_CLIENT_TOO_OLD;
     // Waiting for someone to authorize us, as libzt's nearest code says.
-    case NetworkStatus::kAuthenticationRequired: return ZTS_EVENT_NETWORK_ACCESS_DENIED;
-    case NetworkStatus::kPortError: return 0;  // no libzt code; the status says it
+    case NetworkStatus::kAuthenticationRequired:
+      return ZTS_EVENT_NETWORK_ACCESS_DENIED;
+    case NetworkStatus::kPortError:
+      return 0;  // no libzt code; the status says it
   }
   return 0;
 }
@@ -203,7 +210,8 @@ std::optional<std::pair<std::uint16_t, std::uint16_t>> NodeSession::remembered_p
 }
 
 void NodeSession::remember_ports() {
-  const std::string text = std::to_string(primary_port_) + " " + std::to_string(secondary_port_) + "\n";
+  const std::string text =
+      std::to_string(primary_port_) + " " + std::to_string(secondary_port_) + "\n";
   const std::optional<Bytes> old = storage_->load(kPortsFile);
   if (old && std::string(old->begin(), old->end()) == text) return;
   storage_->store(kPortsFile, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
@@ -297,7 +305,8 @@ std::optional<NetworkState> NodeSession::network(std::uint64_t network_id) const
   s.info = std::move(*info);
   s.port_error = runtime_->port_error(network_id).has_value();
   auto it = networks_.find(network_id);
-  if (it != networks_.end() && it->second.port_open) s.interface_addresses = it->second.port.addresses;
+  if (it != networks_.end() && it->second.port_open)
+    s.interface_addresses = it->second.port.addresses;
   return s;
 }
 
@@ -308,7 +317,8 @@ std::vector<ApiEvent> NodeSession::current_state() const {
   if (online()) out.push_back({ZTS_EVENT_NODE_ONLINE, node_facts()});
   for (const auto& [id, t] : networks_) {
     if (t.status_reported && t.info)
-      if (const int code = status_event(t.status)) out.push_back({code, network_facts(id, *t.info)});
+      if (const int code = status_event(t.status))
+        out.push_back({code, network_facts(id, *t.info)});
     if (t.port_open) {
       out.push_back({ZTS_EVENT_NETIF_UP, NetifFacts{id, t.port.mac, t.port.mtu}});
       for (const InetAddress& a : t.port.addresses)
@@ -389,8 +399,7 @@ void NodeSession::update_network(std::uint64_t network_id) {
   }
   Tracked& t = networks_[network_id];
   if (!t.status_reported || t.status != info->status) {
-    if (const int code = status_event(info->status))
-      emit(code, network_facts(network_id, *info));
+    if (const int code = status_event(info->status)) emit(code, network_facts(network_id, *info));
     t.status_reported = true;
     t.status = info->status;
   } else if (info->revision != t.revision && info->status == NetworkStatus::kOk) {
@@ -444,7 +453,8 @@ void NodeSession::port_opened(std::uint64_t network_id, const PortView& view) {
   t.port_open = true;
   t.port = view;
   emit(ZTS_EVENT_NETIF_UP, NetifFacts{network_id, view.mac, view.mtu});
-  for (const InetAddress& a : view.addresses) emit(address_event(a, true), AddressFacts{network_id, a});
+  for (const InetAddress& a : view.addresses)
+    emit(address_event(a, true), AddressFacts{network_id, a});
   dirty_.insert(network_id);
 }
 

@@ -30,9 +30,9 @@ namespace zt::api {
 // What the zts_init_* functions set.
 struct StartOptions {
   std::optional<std::filesystem::path> storage_path;
-  std::optional<Identity> identity;  // zts_init_from_memory
-  std::optional<World> roots;        // zts_init_set_roots
-  std::uint16_t port = 0;            // 0: random from the range below
+  std::optional<Identity> identity;         // zts_init_from_memory
+  std::optional<World> roots;               // zts_init_set_roots
+  std::uint16_t port = 0;                   // 0: random from the range below
   std::uint16_t random_port_first = 20000;  // libzt's defaults
   std::uint16_t random_port_last = 45500;
   bool secondary_port = true;

@@ -7,8 +7,8 @@ namespace {
 
 class ObservedPort final : public stack::Port {
  public:
-  ObservedPort(std::uint64_t network_id, std::unique_ptr<stack::Port> inner,
-               PortObserver& observer, std::vector<InetAddress> addresses)
+  ObservedPort(std::uint64_t network_id, std::unique_ptr<stack::Port> inner, PortObserver& observer,
+               std::vector<InetAddress> addresses)
       : network_id_(network_id),
         inner_(std::move(inner)),
         observer_(observer),

@@ -147,13 +147,14 @@ int zts_addr_get(uint64_t net_id, unsigned int family, struct zts_sockaddr_stora
   const zt::InetAddress* a = first_of(*n.state, family);
   if (a == nullptr) return ZTS_ERR_NO_RESULT;
   // An address, not a prefix: the port field is 0 here.
-  zt::api::to_zts_storage(a->is_v4() ? zt::InetAddress::v4(a->ip(), 0) : zt::InetAddress::v6(a->ip(), 0),
-                          *addr);
+  zt::api::to_zts_storage(
+      a->is_v4() ? zt::InetAddress::v4(a->ip(), 0) : zt::InetAddress::v6(a->ip(), 0), *addr);
   return ZTS_ERR_OK;
 }
 
 int zts_addr_get_str(uint64_t net_id, unsigned int family, char* dst, unsigned int len) {
-  if (dst == nullptr || len < ZTS_INET6_ADDRSTRLEN || family_of(family) == zt::InetAddress::Family::kNone)
+  if (dst == nullptr || len < ZTS_INET6_ADDRSTRLEN ||
+      family_of(family) == zt::InetAddress::Family::kNone)
     return ZTS_ERR_ARG;
   const Lookup n = lookup(net_id);
   if (!n.state) return n.error;
@@ -170,8 +171,9 @@ int zts_addr_get_all(uint64_t net_id, struct zts_sockaddr_storage* addr, unsigne
   unsigned int written = 0;
   for (const zt::InetAddress& a : n.state->interface_addresses) {
     if (written == *count) break;
-    zt::api::to_zts_storage(a.is_v4() ? zt::InetAddress::v4(a.ip(), 0) : zt::InetAddress::v6(a.ip(), 0),
-                            addr[written++]);
+    zt::api::to_zts_storage(
+        a.is_v4() ? zt::InetAddress::v4(a.ip(), 0) : zt::InetAddress::v6(a.ip(), 0),
+        addr[written++]);
   }
   *count = written;
   return ZTS_ERR_OK;

@@ -50,7 +50,9 @@ int accept_ignored() {
   return ApiState::get().configure([](StartOptions&) { return ZTS_ERR_OK; });
 }
 
-std::chrono::milliseconds wait_time(int timeout_ms) { return std::chrono::milliseconds(timeout_ms); }
+std::chrono::milliseconds wait_time(int timeout_ms) {
+  return std::chrono::milliseconds(timeout_ms);
+}
 
 }  // namespace
 
@@ -99,7 +101,8 @@ int zts_init_allow_secondary_port(unsigned int allowed) {
 
 int zts_init_set_roots(const void* roots_data, unsigned int len) {
   if (roots_data == nullptr || len == 0 || len > zt::World::kMaxSerializedSize) return ZTS_ERR_ARG;
-  zt::ByteReader r(std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(roots_data), len));
+  zt::ByteReader r(
+      std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(roots_data), len));
   std::optional<zt::World> world = zt::World::deserialize(r);
   if (!world || !r.at_end() || world->type != zt::World::Type::kPlanet) return ZTS_ERR_ARG;
   return ApiState::get().configure([&](StartOptions& o) {
@@ -186,9 +189,12 @@ int zts_node_wait_online(int timeout_ms) {
   auto s = ApiState::get().session();
   if (!s) return ZTS_ERR_SERVICE;
   switch (s->wait_online(wait_time(timeout_ms))) {
-    case zt::api::NodeSession::Wait::kDone: return ZTS_ERR_OK;
-    case zt::api::NodeSession::Wait::kTimeout: return ZTS_ERR_NO_RESULT;
-    case zt::api::NodeSession::Wait::kStopped: return ZTS_ERR_SERVICE;
+    case zt::api::NodeSession::Wait::kDone:
+      return ZTS_ERR_OK;
+    case zt::api::NodeSession::Wait::kTimeout:
+      return ZTS_ERR_NO_RESULT;
+    case zt::api::NodeSession::Wait::kStopped:
+      return ZTS_ERR_SERVICE;
   }
   return ZTS_ERR_GENERAL;
 }
@@ -199,9 +205,12 @@ int zts_net_wait_ready(uint64_t net_id, int family, int timeout_ms) {
   auto s = ApiState::get().session();
   if (!s) return ZTS_ERR_SERVICE;
   switch (s->wait_ready(net_id, family, wait_time(timeout_ms))) {
-    case zt::api::NodeSession::Wait::kDone: return ZTS_ERR_OK;
-    case zt::api::NodeSession::Wait::kTimeout: return ZTS_ERR_NO_RESULT;
-    case zt::api::NodeSession::Wait::kStopped: return ZTS_ERR_SERVICE;
+    case zt::api::NodeSession::Wait::kDone:
+      return ZTS_ERR_OK;
+    case zt::api::NodeSession::Wait::kTimeout:
+      return ZTS_ERR_NO_RESULT;
+    case zt::api::NodeSession::Wait::kStopped:
+      return ZTS_ERR_SERVICE;
   }
   return ZTS_ERR_GENERAL;
 }

@@ -73,7 +73,8 @@ extern "C" int zts_ping(const char* remote_ipstr, int timeout_ms) {
   request[5] = ident & 0xff;
   request[6] = sequence >> 8;
   request[7] = sequence & 0xff;
-  for (std::size_t i = 0; i < kPayload; ++i) request[kIcmpHeader + i] = static_cast<std::uint8_t>(i);
+  for (std::size_t i = 0; i < kPayload; ++i)
+    request[kIcmpHeader + i] = static_cast<std::uint8_t>(i);
   // ICMPv6's checksum covers a pseudo-header: lwIP fills it in for ICMPv6
   // raw sockets. ICMP's is ours to compute.
   if (!v6) {
@@ -84,7 +85,8 @@ extern "C" int zts_ping(const char* remote_ipstr, int timeout_ms) {
 
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = started + std::chrono::milliseconds(timeout_ms);
-  if (zts_bsd_sendto(fd, request, sizeof request, 0, reinterpret_cast<zts_sockaddr*>(&to), to_len) < 0)
+  if (zts_bsd_sendto(fd, request, sizeof request, 0, reinterpret_cast<zts_sockaddr*>(&to), to_len) <
+      0)
     return fail(fd, ZTS_ERR_SOCKET);
 
   std::uint8_t reply[1500];

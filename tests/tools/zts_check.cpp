@@ -227,7 +227,8 @@ void udp_echo(unsigned short port) {
   while (true) {
     zts_sockaddr_storage from{};
     zts_socklen_t len = sizeof from;
-    ssize_t n = zts_bsd_recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<zts_sockaddr*>(&from), &len);
+    ssize_t n =
+        zts_bsd_recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<zts_sockaddr*>(&from), &len);
     if (n < 0) continue;
     zts_bsd_sendto(fd, buf, static_cast<size_t>(n), 0, reinterpret_cast<zts_sockaddr*>(&from), len);
   }
@@ -334,7 +335,8 @@ std::string test_concurrent100(const char* ip, unsigned short port) {
   std::vector<int> fds;
   for (int i = 0; i < kCount; ++i) {
     int fd = connect_to(ip, port);
-    if (fd < 0) return "connection " + std::to_string(i) + " failed, zts_errno " + std::to_string(zts_errno);
+    if (fd < 0)
+      return "connection " + std::to_string(i) + " failed, zts_errno " + std::to_string(zts_errno);
     fds.push_back(fd);
   }
   for (int i = 0; i < kCount; ++i) {  // all open at once; each says who it is
@@ -344,7 +346,8 @@ std::string test_concurrent100(const char* ip, unsigned short port) {
   for (int i = 0; i < kCount; ++i) {
     const std::string want = "#" + std::to_string(i);
     std::string got(want.size(), '\0');
-    if (!read_all(fds[i], got.data(), got.size()) || got != want) return "connection " + std::to_string(i) + " mixed up";
+    if (!read_all(fds[i], got.data(), got.size()) || got != want)
+      return "connection " + std::to_string(i) + " mixed up";
   }
   for (int fd : fds) zts_close(fd);
   return "";
@@ -375,7 +378,8 @@ std::string test_nonblocking(const char* ip, unsigned short port) {
   zts_util_ipstr_to_saddr(ip, port, reinterpret_cast<zts_sockaddr*>(&addr), &len);
   const int r = zts_bsd_connect(fd, reinterpret_cast<zts_sockaddr*>(&addr), len);
   if (r != ZTS_ERR_SOCKET || zts_errno != ZTS_EINPROGRESS)
-    return "connect gave " + std::to_string(r) + " zts_errno " + std::to_string(zts_errno) + ", not EINPROGRESS";
+    return "connect gave " + std::to_string(r) + " zts_errno " + std::to_string(zts_errno) +
+           ", not EINPROGRESS";
   zts_pollfd p{fd, ZTS_POLLOUT, 0};
   if (zts_bsd_poll(&p, 1, 10000) != 1 || !(p.revents & ZTS_POLLOUT)) return "no POLLOUT";
   int error = -1;
@@ -390,8 +394,10 @@ std::string test_nonblocking(const char* ip, unsigned short port) {
     zts_pollfd q{fd, ZTS_POLLIN, 0};
     if (zts_bsd_poll(&q, 1, 5000) != 1) return "no POLLIN";
     ssize_t n = zts_bsd_recv(fd, buf + got, sizeof buf - 1 - got, 0);
-    if (n > 0) got += static_cast<size_t>(n);
-    else if (n == 0 || zts_errno != ZTS_EAGAIN) return "recv failed";
+    if (n > 0)
+      got += static_cast<size_t>(n);
+    else if (n == 0 || zts_errno != ZTS_EAGAIN)
+      return "recv failed";
   }
   // Nothing more to read now: EAGAIN, not a block.
   if (zts_bsd_recv(fd, buf, sizeof buf, 0) != ZTS_ERR_SOCKET || zts_errno != ZTS_EAGAIN)
@@ -426,7 +432,8 @@ std::string test_refused(const char* ip, unsigned short port) {
 std::string test_timeout(const char* ip, unsigned short port) {
   const bool v6 = zts_util_get_ip_family(ip) == ZTS_AF_INET6;
   std::string nobody = ip;
-  nobody = v6 ? nobody.substr(0, nobody.rfind(':') + 1) + "dead" : nobody.substr(0, nobody.rfind('.') + 1) + "250";
+  nobody = v6 ? nobody.substr(0, nobody.rfind(':') + 1) + "dead"
+              : nobody.substr(0, nobody.rfind('.') + 1) + "250";
   int fd = zts_socket(v6 ? ZTS_AF_INET6 : ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
   const auto t0 = Clock::now();
   const int r = zts_connect(fd, nobody.c_str(), port, 1500);
@@ -470,10 +477,16 @@ std::string test_ping(const char* ip, unsigned short) {
 }
 
 const std::map<std::string, Test> kTests = {
-    {"echo", test_echo},           {"upload64", test_upload64},   {"download64", test_download64},
-    {"concurrent100", test_concurrent100}, {"halfclose", test_halfclose},
-    {"nonblocking", test_nonblocking},     {"refused", test_refused},
-    {"timeout", test_timeout},     {"udp", test_udp},             {"ping", test_ping},
+    {"echo", test_echo},
+    {"upload64", test_upload64},
+    {"download64", test_download64},
+    {"concurrent100", test_concurrent100},
+    {"halfclose", test_halfclose},
+    {"nonblocking", test_nonblocking},
+    {"refused", test_refused},
+    {"timeout", test_timeout},
+    {"udp", test_udp},
+    {"ping", test_ping},
 };
 
 int run_client(const char* storage, uint64_t nwid, const char* ip, unsigned short port,
@@ -516,9 +529,9 @@ int run_rejoin(const char* storage, uint64_t nwid, const char* ip, unsigned shor
 int run_replay(const char* storage, uint64_t nwid) {
   start_node(storage, nwid, true, /*handler=*/false);
   if (zts_init_set_event_handler(on_event) != ZTS_ERR_OK) die("late set_event_handler");
-  for (int code : {ZTS_EVENT_NODE_UP, ZTS_EVENT_NETWORK_OK, ZTS_EVENT_NETIF_UP,
-                   ZTS_EVENT_ADDR_ADDED_IP4, ZTS_EVENT_ADDR_ADDED_IP6, ZTS_EVENT_NETWORK_READY_IP4,
-                   ZTS_EVENT_NETWORK_READY_IP6}) {
+  for (int code :
+       {ZTS_EVENT_NODE_UP, ZTS_EVENT_NETWORK_OK, ZTS_EVENT_NETIF_UP, ZTS_EVENT_ADDR_ADDED_IP4,
+        ZTS_EVENT_ADDR_ADDED_IP6, ZTS_EVENT_NETWORK_READY_IP4, ZTS_EVENT_NETWORK_READY_IP6}) {
     if (!events.wait_for(code, 5000)) {
       std::printf("FAIL replay: event %d never came to a handler set after start\n", code);
       return 1;
@@ -537,7 +550,8 @@ int run_replay(const char* storage, uint64_t nwid) {
       std::printf("FAIL replay: event %d missing on the way down\n", code);
       return 1;
     }
-  std::printf("PASS replay: %zu events, the state replayed then the way down\n", events.codes.size());
+  std::printf("PASS replay: %zu events, the state replayed then the way down\n",
+              events.codes.size());
   return 0;
 }
 
@@ -549,8 +563,10 @@ int run_timing(const char* storage, uint64_t nwid, const char* ip, unsigned shor
   if (fd < 0) die("connect");
   const double connected = ms_since(events.t0);
   zts_close(fd);
-  std::printf("timing: start to NETWORK_READY_IP4 %.1f ms, to a first TCP connection %.1f ms, "
-              "peak RSS %ld KiB\n", ready, connected, peak_rss_kib());
+  std::printf(
+      "timing: start to NETWORK_READY_IP4 %.1f ms, to a first TCP connection %.1f ms, "
+      "peak RSS %ld KiB\n",
+      ready, connected, peak_rss_kib());
   {
     std::lock_guard lock(events.mutex);
     std::printf("timing: events (code at ms):");
@@ -570,7 +586,8 @@ int main(int argc, char** argv) {
   auto nwid = [&] { return std::strtoull(argv[3], nullptr, 16); };
   auto port = [&](int i) { return static_cast<unsigned short>(std::atoi(argv[i])); };
   if (mode == "server" && argc == 5) return run_server(argv[2], nwid(), port(4));
-  if (mode == "client" && argc >= 7) return run_client(argv[2], nwid(), argv[4], port(5), argv + 6, argc - 6);
+  if (mode == "client" && argc >= 7)
+    return run_client(argv[2], nwid(), argv[4], port(5), argv + 6, argc - 6);
   if (mode == "rejoin" && argc == 4) return run_rejoin(argv[2], nwid(), nullptr, 0);
   if (mode == "rejoin" && argc == 6) return run_rejoin(argv[2], nwid(), argv[4], port(5));
   if (mode == "replay" && argc == 4) return run_replay(argv[2], nwid());

@@ -45,7 +45,9 @@ void handler(void* arg) {
   {
     std::unique_lock lock(seen.mutex);
     seen.codes.push_back(msg->event_code);
-    seen.network_ids.push_back(msg->network ? msg->network->net_id : msg->addr ? msg->addr->net_id : 0);
+    seen.network_ids.push_back(msg->network ? msg->network->net_id
+                               : msg->addr  ? msg->addr->net_id
+                                            : 0);
     seen.changed.notify_all();
     seen.changed.wait(lock, [] { return !seen.block; });
     shut = seen.shutdown_from_handler;
@@ -68,7 +70,8 @@ TEST_F(EventDispatcherTest, DeliversInOrderWithTheirFacts) {
   EventDispatcher d;
   d.set_handler(handler);
   d.push(network_event(ZTS_EVENT_NETWORK_OK, 0x1234));
-  d.push({ZTS_EVENT_ADDR_ADDED_IP4, AddressFacts{0x1234, *InetAddress::from_string("10.1.2.3/24")}});
+  d.push(
+      {ZTS_EVENT_ADDR_ADDED_IP4, AddressFacts{0x1234, *InetAddress::from_string("10.1.2.3/24")}});
   d.push({ZTS_EVENT_NODE_ONLINE, NodeFacts{0xabcdef0123, 9993, 0}});
   ASSERT_TRUE(seen.wait_count(3));
   d.shutdown();

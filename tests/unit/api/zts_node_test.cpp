@@ -115,7 +115,7 @@ TEST_F(ZtsNodeTest, StartJoinAnAdhocNetworkLeaveStop) {
   ASSERT_EQ(zts_node_get_id_pair(pair, &pair_len), ZTS_ERR_OK);
   EXPECT_EQ(std::string(pair, pair_len), std::string(key, len));
   EXPECT_EQ(zts_node_wait_online(20), ZTS_ERR_NO_RESULT);  // no roots: never online
-  EXPECT_EQ(zts_moon_orbit(1, 1), ZTS_ERR_GENERAL);         // documented as unsupported
+  EXPECT_EQ(zts_moon_orbit(1, 1), ZTS_ERR_GENERAL);        // documented as unsupported
 
   const uint64_t adhoc = zts_net_compute_adhoc_id(0, 65535);
   EXPECT_EQ(adhoc, 0xff0000ffff000000ULL);
@@ -153,7 +153,8 @@ TEST_F(ZtsNodeTest, StartJoinAnAdhocNetworkLeaveStop) {
   ASSERT_TRUE(events.wait_for(ZTS_EVENT_NETWORK_READY_IP6));
   EXPECT_TRUE(events.has(ZTS_EVENT_NETWORK_OK));
   EXPECT_LT(events.index_of(ZTS_EVENT_NETIF_UP), events.index_of(ZTS_EVENT_NETWORK_READY_IP6));
-  EXPECT_LT(events.index_of(ZTS_EVENT_ADDR_ADDED_IP6), events.index_of(ZTS_EVENT_NETWORK_READY_IP6));
+  EXPECT_LT(events.index_of(ZTS_EVENT_ADDR_ADDED_IP6),
+            events.index_of(ZTS_EVENT_NETWORK_READY_IP6));
   EXPECT_FALSE(events.has(ZTS_EVENT_NETWORK_READY_IP4));
 
   ASSERT_EQ(zts_net_leave(adhoc), ZTS_ERR_OK);

@@ -48,7 +48,8 @@ TEST(ZtsStructs, NetworkInfo) {
   info.broadcast_enabled = true;
   info.revision = 42;
   info.assigned_addresses = {ip("10.0.0.2/8"), ip("fd00::2/88")};
-  info.routes = {{ip("10.0.0.0/8"), InetAddress(), 0, 0}, {ip("0.0.0.0/0"), ip("10.0.0.1/0"), 1, 2}};
+  info.routes = {{ip("10.0.0.0/8"), InetAddress(), 0, 0},
+                 {ip("0.0.0.0/0"), ip("10.0.0.1/0"), 1, 2}};
   info.multicast_subscriptions = {{MacAddress(0xffffffffffffULL), 0x0a000002}};
   auto out = std::make_unique<zts_net_info_t>();
   to_zts_net_info(info, true, *out);
