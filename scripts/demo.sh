@@ -128,10 +128,9 @@ controller POST "/controller/network/$network/member/$pinger" \
 echo "server $server -> 10.147.17.1, client $client -> 10.147.17.2, pinger $pinger -> 10.147.17.3"
 
 step "tcp_server joins and listens on port 7777"
-"$examples/tcp_server" "$work/server" "$network" 7777 >"$work/server.out" 2>&1 &
-pids+=($!)
-tail -n +1 -f "$work/server.out" | sed -u 's/^/  [server] /' &
-pids+=($!)
+"$examples/tcp_server" "$work/server" "$network" 7777 \
+  > >(tee "$work/server.out" | sed -u 's/^/  [server] /') 2>&1 &
+pids+=($!)  # tee and sed end with it
 wait_until 20 "the server never started listening" grep -q "^listening" "$work/server.out"
 
 step "tcp_client joins, connects to 10.147.17.1:7777 and sends a message"

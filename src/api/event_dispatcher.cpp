@@ -26,7 +26,13 @@ bool is_readiness(int code) {
 
 }  // namespace
 
-EventDispatcher::~EventDispatcher() { shutdown(); }
+EventDispatcher::~EventDispatcher() {
+  shutdown();
+  // A thread detached by a shutdown() from inside the handler may still be
+  // finishing; it must be done with our members first.
+  std::unique_lock lock(mutex_);
+  ended_.wait(lock, [this] { return running_ == 0; });
+}
 
 void EventDispatcher::set_handler(Handler handler, std::vector<ApiEvent> first) {
   std::lock_guard lock(mutex_);
@@ -40,6 +46,7 @@ void EventDispatcher::set_handler(Handler handler, std::vector<ApiEvent> first) 
   if (!thread_.joinable()) {
     drain_ = false;  // a thread left over from shutdown() inside the handler stops
     thread_ = std::thread([this, epoch = epoch_] { run(epoch); });
+    ++running_;
   }
   wake_.notify_one();
 }
@@ -88,6 +95,8 @@ void EventDispatcher::run(std::uint64_t epoch) {
     lock.lock();
   }
   if (!thread_.joinable()) handler_ = nullptr;  // no newer thread took over
+  --running_;
+  ended_.notify_all();
 }
 
 void EventDispatcher::shutdown() {

@@ -57,6 +57,8 @@ class EventDispatcher {
   bool drain_ = false;
   std::uint64_t dropped_ = 0;
   std::thread thread_;
+  int running_ = 0;  // delivery threads alive, a detached one included
+  std::condition_variable ended_;
 };
 
 // Turns an event into libzt's message and calls the handler with it
