@@ -752,8 +752,9 @@ ZTS_API int ZTCALL zts_id_pair_is_valid(const char* key, unsigned int len);
  * ZTS_ERR_SERVICE if it is already running. */
 ZTS_API int ZTCALL zts_node_start(void);
 /* Stops the node (networks go down, NODE_DOWN follows); networks stay
- * joined in the storage path and are rejoined at the next start. The node
- * may be started again. */
+ * joined in the storage path and are rejoined at the next start. TCP data
+ * already written is delivered first (acknowledged, FIN included), waiting
+ * at most 1 s for it. The node may be started again. */
 ZTS_API int ZTCALL zts_node_stop(void);
 /* Stops the node if it runs, delivers the events still queued, ends the
  * event thread and forgets every zts_init_* setting. Unlike libzt the
@@ -820,6 +821,18 @@ ZTS_API int ZTCALL zts_addr_compute_rfc4193_str(uint64_t net_id, uint64_t node_i
                                                 unsigned int len);
 ZTS_API int ZTCALL zts_addr_compute_6plane_str(uint64_t net_id, uint64_t node_id, char* dst,
                                                unsigned int len);
+
+/* A signed planet listing the roots of roots_spec (identities in text form,
+ * endpoints as "IP/port"; at most 4 roots), for zts_init_set_roots.
+ * roots_out must hold ZTS_STORE_DATA_LEN bytes, prev_key and curr_key 128
+ * each; *roots_len, *prev_key_len and *curr_key_len are set. As libzt: the
+ * signing keys of an earlier revision are read from previous.c25519 and
+ * current.c25519 in the working directory if both exist, else a new key
+ * pair is made. Keep curr_key: the next revision must be signed with it. */
+ZTS_API int ZTCALL zts_util_sign_root_set(char* roots_out, unsigned int* roots_len, char* prev_key,
+                                          unsigned int* prev_key_len, char* curr_key,
+                                          unsigned int* curr_key_len, uint64_t id, uint64_t ts,
+                                          zts_root_set_t* roots_spec);
 
 /* ---- ztsdk extensions (not in libzt) -------------------------------------- */
 

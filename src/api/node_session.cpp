@@ -7,6 +7,7 @@
 #include "io/clock.hpp"
 #include "stack/lwip_port.hpp"
 #include "stack/stack_runtime.hpp"
+#include "stack/tcp_drain.hpp"
 #include "zts.h"
 
 namespace zt::api {
@@ -230,8 +231,26 @@ void NodeSession::teardown() {
 
 void NodeSession::stop() {
   std::lock_guard lock(mutex_);
+  if (stop_requested_) return;
   stop_requested_ = true;
-  if (loop_) loop_->stop();
+  if (!loop_) return;  // still starting: open() sees the request
+  if (phase_ != Phase::kRunning) {
+    loop_->stop();  // run() returns as soon as it would start
+    return;
+  }
+  loop_->post([this] { begin_linger(); });
+}
+
+// An application that writes, closes and stops at once must not lose the
+// tail of its data: the loop keeps carrying frames until lwIP has nothing
+// left to deliver (checked after every pass), or the linger time is up.
+void NodeSession::begin_linger() {
+  if (!stack::tcp_output_pending()) {
+    loop_->stop();
+    return;
+  }
+  lingering_ = true;
+  loop_->schedule_after(kStopLingerMs, [this] { loop_->stop(); });
 }
 
 void NodeSession::set_phase(Phase phase) {
@@ -367,6 +386,7 @@ void NodeSession::on_node_event(const NodeEvent& event) {
 }
 
 void NodeSession::before_wait() {
+  if (lingering_ && !stack::tcp_output_pending()) loop_->stop();
   if (!dirty_.empty()) {
     const std::set<std::uint64_t> dirty = std::move(dirty_);
     dirty_.clear();

@@ -61,8 +61,11 @@ class NodeSession final : private PortObserver {
   // The node thread's body; returns once the node has stopped (or failed
   // to start, saying why on stderr).
   void run();
-  // Any thread: makes run() return soon.
+  // Any thread: makes run() return soon: once the stack has delivered the
+  // TCP data already written (acknowledged, FINs included), or after
+  // kStopLinger. Application calls are refused from now on.
   void stop();
+  static constexpr std::int64_t kStopLingerMs = 1000;
 
   // Any thread. Waits while the node starts; true if it is running.
   bool wait_running(std::chrono::milliseconds timeout) const;
@@ -114,6 +117,7 @@ class NodeSession final : private PortObserver {
   bool open_runtime(const World& planet, const std::vector<World>& moons, std::string* error);
   std::optional<std::pair<std::uint16_t, std::uint16_t>> remembered_ports() const;
   void remember_ports();
+  void begin_linger();
   void teardown();
   void set_phase(Phase phase);
 
@@ -152,7 +156,8 @@ class NodeSession final : private PortObserver {
   std::uint64_t hook_ = 0;
 
   // Loop thread.
-  bool started_ = false;  // NODE_UP sent; events before it wait in early_
+  bool started_ = false;    // NODE_UP sent; events before it wait in early_
+  bool lingering_ = false;  // stopping once TCP output is delivered
   std::vector<ApiEvent> early_;
   std::map<std::uint64_t, Tracked> networks_;
   std::set<std::uint64_t> dirty_;

@@ -6,7 +6,8 @@
 #   over IPv4: TCP both ways at once, 64 MiB up and down checked by
 #     SHA-256, 100 connections at once, half-close, nonblocking connect
 #     (EINPROGRESS, POLLOUT, SO_ERROR), refused and timed-out connects,
-#     UDP datagrams up to 8000 bytes, ICMP ping
+#     UDP datagrams up to 8000 bytes, ICMP ping; data written just before
+#     zts_node_stop still arrives
 #   over IPv6 (RFC4193): the same but the 64 MiB transfers
 # then: events replayed to a handler set after start; a node restarted
 # from its storage path comes back on its network without joining again,
@@ -55,6 +56,7 @@ member client6 10.147.20.6
 member late 10.147.20.3
 member again 10.147.20.4
 member timing 10.147.20.5
+member sender 10.147.20.7
 echo "root $ROOT on $ROOT_PORT, network $NW"
 
 # --- the server
@@ -69,6 +71,14 @@ echo "server at $SERVER4 and $SERVER6"
   halfclose nonblocking refused timeout udp ping | tee "$T/client4.out" || die "IPv4 tests failed"
 "$CHECK" client "$T/client6" "$NW" "$SERVER6" 9000 echo concurrent100 halfclose nonblocking \
   refused timeout udp ping | tee "$T/client6.out" || die "IPv6 tests failed"
+
+# --- a program that writes, closes and stops at once loses nothing
+"$CHECK" sendstop "$T/sender" "$NW" 9100 >"$T/sender.log" 2>&1 &
+PID[sender]=$!
+wait_for 20 "the sender never got onto the network" grep -q "^sendstop ready" "$T/sender.log"
+"$CHECK" client "$T/client" "$NW" 10.147.20.7 9100 drain || die "data written before zts_node_stop was lost"
+wait "${PID[sender]}" || die "the sender failed"
+unset 'PID[sender]'
 
 # --- events for a handler set late
 "$CHECK" replay "$T/late" "$NW" || die "events were not replayed to a late handler"

@@ -8,13 +8,16 @@
 //   zts_check client STORAGE NWID IP PORT TEST...
 //       joins, then runs each TEST against the server at IP:PORT:
 //       echo upload64 download64 concurrent100 halfclose nonblocking
-//       refused timeout udp ping
+//       refused timeout udp ping; drain (against sendstop: all 4 MiB, then EOF)
 //   zts_check rejoin STORAGE NWID [IP PORT]
 //       starts WITHOUT joining: the network must come back from the cache
 //       (then, with IP PORT, an echo over it)
 //   zts_check replay STORAGE NWID
 //       joins with no event handler, waits until ready, then sets one: the
 //       current state must be replayed to it
+//   zts_check sendstop STORAGE NWID PORT
+//       accepts one connection, writes 4 MiB, closes and stops the node at
+//       once: zts_node_stop must deliver what was written first
 //   zts_check timing STORAGE NWID IP PORT
 //       prints the time from zts_node_start to NETWORK_READY_IP4 and to a
 //       first TCP connection, and the peak RSS
@@ -47,6 +50,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kReadyTimeoutMs = 30000;
 constexpr std::uint64_t kBigTransfer = 64ull << 20;
+constexpr std::size_t kSendStopBytes = 4 << 20;
 
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -476,6 +480,25 @@ std::string test_ping(const char* ip, unsigned short) {
   return "";
 }
 
+std::string test_drain(const char* ip, unsigned short port) {
+  int fd = connect_to(ip, port);
+  if (fd < 0) return "connect failed";
+  std::vector<uint8_t> got(kSendStopBytes + 1), want(kSendStopBytes);
+  uint64_t s = 5;
+  generate(s, want.data(), want.size());
+  zts_set_recv_timeout(fd, 5, 0);  // a lost tail fails the test, not hangs it
+  // Not reading for a while fills the window: when the sender stops, its
+  // stack still holds data it has not even sent.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  size_t total = 0;
+  ssize_t n;
+  while (total < got.size() && (n = zts_read(fd, got.data() + total, got.size() - total)) > 0)
+    total += static_cast<size_t>(n);
+  zts_close(fd);
+  if (total != kSendStopBytes) return "got " + std::to_string(total) + " bytes before EOF";
+  return std::memcmp(got.data(), want.data(), want.size()) == 0 ? "" : "the data differs";
+}
+
 const std::map<std::string, Test> kTests = {
     {"echo", test_echo},
     {"upload64", test_upload64},
@@ -487,6 +510,7 @@ const std::map<std::string, Test> kTests = {
     {"timeout", test_timeout},
     {"udp", test_udp},
     {"ping", test_ping},
+    {"drain", test_drain},
 };
 
 int run_client(const char* storage, uint64_t nwid, const char* ip, unsigned short port,
@@ -555,6 +579,27 @@ int run_replay(const char* storage, uint64_t nwid) {
   return 0;
 }
 
+int run_sendstop(const char* storage, uint64_t nwid, unsigned short port) {
+  start_node(storage, nwid, true);
+  int listener = zts_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
+  if (listener < 0 || zts_bind(listener, "0.0.0.0", port) != ZTS_ERR_OK ||
+      zts_listen(listener, 1) != ZTS_ERR_OK)
+    die("listen");
+  std::printf("sendstop ready\n");
+  int fd = zts_bsd_accept(listener, nullptr, nullptr);
+  if (fd < 0) die("accept");
+  std::vector<uint8_t> data(kSendStopBytes);
+  uint64_t s = 5;
+  generate(s, data.data(), data.size());
+  if (!write_all(fd, data.data(), data.size())) die("write");
+  // Straight on, as many programs end: close, stop, exit.
+  zts_close(fd);
+  zts_close(listener);
+  zts_node_stop();
+  zts_node_free();
+  return 0;
+}
+
 int run_timing(const char* storage, uint64_t nwid, const char* ip, unsigned short port) {
   start_node(storage, nwid, true);
   events.wait_for(ZTS_EVENT_NETWORK_READY_IP4, 1000);
@@ -591,6 +636,7 @@ int main(int argc, char** argv) {
   if (mode == "rejoin" && argc == 4) return run_rejoin(argv[2], nwid(), nullptr, 0);
   if (mode == "rejoin" && argc == 6) return run_rejoin(argv[2], nwid(), argv[4], port(5));
   if (mode == "replay" && argc == 4) return run_replay(argv[2], nwid());
+  if (mode == "sendstop" && argc == 5) return run_sendstop(argv[2], nwid(), port(4));
   if (mode == "timing" && argc == 6) return run_timing(argv[2], nwid(), argv[4], port(5));
   std::fprintf(stderr, "usage: see the header of tests/tools/zts_check.cpp\n");
   return 2;
