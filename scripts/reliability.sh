@@ -11,3 +11,5 @@ echo "== crash safety: 200 kill -9 rounds"
 bash "$here/tests/integration/crash_safety.sh" "$ztsdk" "$ztflood" 200
 echo "== underlay floods: 30 s each"
 bash "$here/tests/integration/vl1_floods.sh" "$ztsdk" "$ztflood" 30
+echo "== network faults: 64 MiB each way, a 30 s outage"
+bash "$here/tests/integration/net_faults.sh" "$ztsdk" "$ztflood" 65536 30
