@@ -7,7 +7,7 @@
 //       IPv6, until killed
 //   zts_check client STORAGE NWID IP PORT TEST...
 //       joins, then runs each TEST against the server at IP:PORT:
-//       echo upload64 download64 concurrent100 halfclose nonblocking
+//       echo upload64 download64 concurrent100 concurrent1000 churn halfclose nonblocking
 //       refused timeout udp ping; drain (against sendstop: all 4 MiB, then EOF)
 //   zts_check rejoin STORAGE NWID [IP PORT]
 //       starts WITHOUT joining: the network must come back from the cache
@@ -193,7 +193,7 @@ int connect_to(const char* ip, unsigned short port, int timeout_ms = 10000) {
 void serve_connection(int fd) {
   uint8_t cmd = 0;
   if (!read_all(fd, &cmd, 1)) return (void)zts_close(fd);
-  std::vector<uint8_t> buf(256 * 1024);
+  std::vector<uint8_t> buf(64 * 1024);  // small: 1000 connections hold one each
   if (cmd == 'E') {
     ssize_t n;
     while ((n = zts_read(fd, buf.data(), buf.size())) > 0)
@@ -344,6 +344,62 @@ std::string test_download64(const char* ip, unsigned short port) {
   std::printf("  download: %llu KiB in %.2f s (%.2f MB/s), SHA-256 %s\n",
               static_cast<unsigned long long>(big_transfer() >> 10), secs,
               big_transfer() / secs / 1e6, a.substr(0, 16).c_str());
+  return "";
+}
+
+// `count` connections open at once, each echoing `bytes` of its own data.
+std::string concurrent(const char* ip, unsigned short port, int count, std::size_t bytes) {
+  std::vector<int> fds;
+  for (int i = 0; i < count; ++i) {
+    int fd = connect_to(ip, port);
+    if (fd < 0)
+      return "connection " + std::to_string(i) + " failed, zts_errno " + std::to_string(zts_errno);
+    fds.push_back(fd);
+  }
+  const auto payload = [&](int i) {
+    std::string p(bytes, '\0');
+    for (std::size_t j = 0; j < bytes; ++j) p[j] = static_cast<char>('a' + (i * 7 + j) % 26);
+    return p;
+  };
+  for (int i = 0; i < count; ++i) {
+    const std::string msg = "E" + payload(i);
+    if (!write_all(fds[i], msg.data(), msg.size())) return "write failed";
+  }
+  for (int i = 0; i < count; ++i) {
+    std::string got(bytes, '\0');
+    if (!read_all(fds[i], got.data(), got.size()) || got != payload(i))
+      return "connection " + std::to_string(i) + " got wrong data";
+  }
+  for (int fd : fds) zts_close(fd);
+  std::printf("  %d connections open at once, %zu bytes echoed on each\n", count, bytes);
+  return "";
+}
+
+std::string test_concurrent1000(const char* ip, unsigned short port) {
+  return concurrent(ip, port, 1000, 4096);
+}
+
+// Opens, uses and closes connections one after another for
+// ZTS_CHECK_SECONDS (default 5) seconds.
+std::string test_churn(const char* ip, unsigned short port) {
+  const char* env = std::getenv("ZTS_CHECK_SECONDS");
+  const double seconds = env ? std::atof(env) : 5;
+  const auto t0 = Clock::now();
+  std::uint64_t done = 0;
+  const std::string msg = "Echurn";
+  while (ms_since(t0) < seconds * 1000) {
+    int fd = connect_to(ip, port);
+    if (fd < 0) return "connect " + std::to_string(done) + " failed, zts_errno " + std::to_string(zts_errno);
+    std::string got(msg.size() - 1, '\0');
+    if (!write_all(fd, msg.data(), msg.size()) || !read_all(fd, got.data(), got.size()) ||
+        got != "churn")
+      return "connection " + std::to_string(done) + " failed";
+    zts_close(fd);
+    ++done;
+  }
+  std::printf("  churn: %llu connections in %.1f s (%.0f/s)\n", static_cast<unsigned long long>(done),
+              ms_since(t0) / 1000, done / (ms_since(t0) / 1000));
+  std::fflush(stdout);
   return "";
 }
 
@@ -517,6 +573,8 @@ const std::map<std::string, Test> kTests = {
     {"upload64", test_upload64},
     {"download64", test_download64},
     {"concurrent100", test_concurrent100},
+    {"concurrent1000", test_concurrent1000},
+    {"churn", test_churn},
     {"halfclose", test_halfclose},
     {"nonblocking", test_nonblocking},
     {"refused", test_refused},
