@@ -177,6 +177,31 @@ TEST_F(ZtsNodeTest, StartJoinAnAdhocNetworkLeaveStop) {
   ASSERT_EQ(zts_node_stop(), ZTS_ERR_OK);
 }
 
+// Start, join, get ready, stop: again and again in one process. Under the
+// sanitizer build LeakSanitizer checks that nothing is left behind.
+TEST_F(ZtsNodeTest, StartStopLoopInOneProcess) {
+  char key[ZTS_ID_STR_BUF_LEN];
+  unsigned int len = sizeof key;
+  ASSERT_EQ(zts_id_new(key, &len), ZTS_ERR_OK);
+  ASSERT_EQ(zts_init_from_memory(key, len), ZTS_ERR_OK);
+  ASSERT_EQ(zts_init_allow_secondary_port(0), ZTS_ERR_OK);
+  ASSERT_EQ(zts_init_set_event_handler(on_event), ZTS_ERR_OK);
+  const uint64_t adhoc = zts_net_compute_adhoc_id(0, 65535);
+  for (int round = 0; round < 5; ++round) {
+    events.clear();
+    ASSERT_EQ(zts_node_start(), ZTS_ERR_OK) << "round " << round;
+    ASSERT_EQ(zts_net_join(adhoc), ZTS_ERR_OK);
+    ASSERT_EQ(zts_net_wait_ready(adhoc, ZTS_AF_INET6, 10000), ZTS_ERR_OK) << "round " << round;
+    const int fd = zts_bsd_socket(ZTS_AF_INET6, ZTS_SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    EXPECT_EQ(zts_bind(fd, "::", 7000), ZTS_ERR_OK);
+    EXPECT_EQ(zts_bsd_listen(fd, 4), ZTS_ERR_OK);
+    zts_close(fd);
+    ASSERT_EQ(zts_node_stop(), ZTS_ERR_OK);
+    ASSERT_TRUE(events.wait_for(ZTS_EVENT_NODE_DOWN)) << "round " << round;
+  }
+}
+
 TEST_F(ZtsNodeTest, AHandlerSetWhileRunningGetsTheStateReplayed) {
   ASSERT_EQ(zts_init_allow_secondary_port(0), ZTS_ERR_OK);
   ASSERT_EQ(zts_node_start(), ZTS_ERR_OK);  // no handler: no identity given either
