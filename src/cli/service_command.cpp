@@ -24,6 +24,7 @@ struct ServiceArgs {
   bool allow_loopback = true;
   bool no_ipv6 = false;
   std::string stack = "lwip";
+  bool intercept = true;
 };
 
 void run_service(const ServiceArgs& a) {
@@ -37,6 +38,7 @@ void run_service(const ServiceArgs& a) {
   options.allow_loopback_paths = a.allow_loopback;
   options.ipv6 = !a.no_ipv6;
   options.stack = a.stack;
+  options.intercept = a.intercept;
 
   std::string error;
   std::unique_ptr<service::Service> service = service::Service::open(options, &error);
@@ -70,6 +72,9 @@ void register_service_commands(CLI::App& app) {
   svc->add_option("--stack", args->stack,
                   "What serves joined networks: lwip (a user-space TCP/IP stack in the service; "
                   "the default), tap (a kernel tap device per network; needs CAP_NET_ADMIN) or none");
+  svc->add_flag("--intercept,!--no-intercept", args->intercept,
+                "Whether programs may reach the networks through libztintercept.so (control "
+                "socket HOME/intercept.sock; default: on, with the lwip stack)");
   svc->callback([args] { run_service(*args); });
 
   register_api_commands(app);

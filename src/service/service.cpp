@@ -3,9 +3,13 @@
 #include <cerrno>
 
 #include "controller/controller_http.hpp"
+#include "intercept/protocol.hpp"
 #include "io/clock.hpp"
+#include "io/poller.hpp"
 #include "proto/hex.hpp"
 #include "service/api_documents.hpp"
+#include "service/dns_resolver.hpp"
+#include "service/intercept_server.hpp"
 #include "service/service_events.hpp"
 #include "service/service_log.hpp"
 #include "service/worlds.hpp"
@@ -78,6 +82,7 @@ std::unique_ptr<Service> Service::open(const ServiceOptions& options, std::strin
   }
   s->storage_ = std::make_unique<runtime::HomeStorage>(*s->home_, log_line);
   if (!s->open_node(options, worlds->planet, worlds->moons, error)) return nullptr;
+  if (!s->open_programs_side(options, error)) return nullptr;
   s->write_port_file();
   s->log_startup(options, worlds->planet_origin);
   return s;
@@ -117,8 +122,33 @@ bool Service::open_node(const ServiceOptions& options, const World& planet,
   return false;
 }
 
+bool Service::open_programs_side(const ServiceOptions& options, std::string* error) {
+  if (!driver_ || driver_->name() != "lwip") return true;
+  refresh_virtual_networks();
+  if (!options.intercept) return true;
+  poller_ = io::Poller::start("ztsdk-programs", error);
+  if (!poller_) return false;
+  resolver_ = std::make_unique<DnsResolver>(*poller_, virtual_networks_);
+  intercept_ = InterceptServer::start(*poller_, home_->path() / intercept::kSocketFileName,
+                                      virtual_networks_, resolver_.get(), log_line, error);
+  return intercept_ != nullptr;
+}
+
+// Programs' sockets first (they hold lwIP connections), then the thread
+// that served them; the resolver's queries once nothing can call it.
+void Service::close_programs_side() {
+  intercept_.reset();
+  poller_.reset();
+  resolver_.reset();
+}
+
+void Service::refresh_virtual_networks() {
+  virtual_networks_->set(VirtualNetworks::from(node().networks()));
+}
+
 Service::~Service() {
   waiters_.cancel_all();
+  close_programs_side();
   api_.reset();
   if (home_ && runtime_) {
     std::string why;
@@ -138,6 +168,8 @@ void Service::stop() { loop_->stop(); }
 void Service::on_node_event(const NodeEvent& event) {
   // Echo replies answer someone's ping: not news worth a log line.
   if (event.type != NodeEventType::kEchoReply) log_line(describe_event(event));
+  if (event.type == NodeEventType::kNetworkStatus)
+    loop_->post([this] { refresh_virtual_networks(); });  // once the engine has returned
   if (event.type == NodeEventType::kIdentityCollision) {
     fatal_.store(true);
     loop_->stop();
@@ -206,6 +238,10 @@ void Service::log_startup(const ServiceOptions& options, const std::string& plan
   log_line(api_ ? "local API on http://127.0.0.1:" + std::to_string(api_->port())
                 : std::string("local API disabled"));
   log_line(std::string("loopback paths ") + (options.allow_loopback_paths ? "allowed" : "refused"));
+  if (intercept_)
+    log_line("intercept: programs run with LD_PRELOAD=libztintercept.so ZTS_SERVICE=" +
+             home_->path().string() + " reach the joined networks (control socket " +
+             intercept_->socket_path().string() + ")");
   log_line("controller for networks " + home_->identity().address().to_string() + "xxxxxx: " +
            std::to_string(controller_->store().network_ids().size()) + " network(s) in " +
            (home_->path() / kControllerDir).string());
@@ -328,6 +364,7 @@ std::optional<NetworkView> Service::join(std::uint64_t network_id) {
   return loop_->run_sync(
       [this, network_id] {
         node().join(io::now_ms(), network_id);
+        refresh_virtual_networks();
         std::optional<NetworkInfo> n = node().network(network_id);
         NetworkInfo info;
         info.id = network_id;
@@ -338,8 +375,13 @@ std::optional<NetworkView> Service::join(std::uint64_t network_id) {
 
 std::optional<bool> Service::leave(std::uint64_t network_id) {
   if (stopped_.load()) return std::nullopt;
-  return loop_->run_sync([this, network_id] { return node().leave(io::now_ms(), network_id); },
-                         kLoopAnswerTimeout);
+  return loop_->run_sync(
+      [this, network_id] {
+        const bool left = node().leave(io::now_ms(), network_id);
+        refresh_virtual_networks();
+        return left;
+      },
+      kLoopAnswerTimeout);
 }
 
 std::optional<bool> Service::inject_frame(std::uint64_t network_id, const Bytes& frame) {

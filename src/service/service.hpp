@@ -23,8 +23,16 @@
 #include "runtime/node_runtime.hpp"
 #include "runtime/storage.hpp"
 #include "stack/port_driver.hpp"
+#include "service/virtual_networks.hpp"
+
+namespace zt::io {
+class Poller;
+}
 
 namespace zt::service {
+
+class DnsResolver;
+class InterceptServer;
 
 struct ServiceOptions {
   std::filesystem::path home;
@@ -42,6 +50,9 @@ struct ServiceOptions {
   // What serves joined networks' ports: a PortDriver name ("lwip"), or
   // "none" for a node that only carries VL1/VL2 (a root, a controller).
   std::string stack = "lwip";
+  // The control socket for libztintercept.so (<home>/intercept.sock);
+  // only with the lwip stack, whose sockets it hands out.
+  bool intercept = true;
 };
 
 class Service final : public ApiBackend {
@@ -90,6 +101,12 @@ class Service final : public ApiBackend {
   Address relay_at(const InetAddress& endpoint) const;
   void write_port_file();
   void log_startup(const ServiceOptions& options, const std::string& planet_origin) const;
+  // The intercept (and SOCKS5) side: a poller thread, the DNS resolver and
+  // the control socket. Only with the lwip stack.
+  bool open_programs_side(const ServiceOptions& options, std::string* error);
+  void close_programs_side();
+  // Loop thread: what the joined networks make virtual, for that side.
+  void refresh_virtual_networks();
 
   Node& node() { return runtime_->node(); }
   const Node& node() const { return runtime_->node(); }
@@ -102,6 +119,10 @@ class Service final : public ApiBackend {
   std::unique_ptr<controller::Controller> controller_;
   std::unique_ptr<runtime::NodeRuntime> runtime_;
   std::unique_ptr<ApiServer> api_;
+  std::shared_ptr<VirtualNetworksView> virtual_networks_ = std::make_shared<VirtualNetworksView>();
+  std::unique_ptr<io::Poller> poller_;
+  std::unique_ptr<DnsResolver> resolver_;
+  std::unique_ptr<InterceptServer> intercept_;
   EchoWaiters waiters_;
   std::uint16_t udp_port_ = 0;
   std::atomic<bool> fatal_{false};
