@@ -125,18 +125,33 @@ bool Service::open_node(const ServiceOptions& options, const World& planet,
 bool Service::open_programs_side(const ServiceOptions& options, std::string* error) {
   if (!driver_ || driver_->name() != "lwip") return true;
   refresh_virtual_networks();
-  if (!options.intercept) return true;
+  if (!options.intercept && options.socks.port == 0) return true;
   poller_ = io::Poller::start("ztsdk-programs", error);
   if (!poller_) return false;
   resolver_ = std::make_unique<DnsResolver>(*poller_, virtual_networks_);
-  intercept_ = InterceptServer::start(*poller_, home_->path() / intercept::kSocketFileName,
-                                      virtual_networks_, resolver_.get(), log_line, error);
-  return intercept_ != nullptr;
+  if (options.intercept) {
+    intercept_ = InterceptServer::start(*poller_, home_->path() / intercept::kSocketFileName,
+                                        virtual_networks_, resolver_.get(), log_line, error);
+    if (!intercept_) return false;
+  }
+  if (options.socks.port != 0) {
+    std::string why;
+    int error_number = 0;
+    socks_ = Socks5Server::start(*poller_, options.socks, virtual_networks_, resolver_.get(), log_line,
+                                 &why, &error_number);
+    if (!socks_ && error_number == EADDRINUSE)
+      log_line("SOCKS5: port " + std::to_string(options.socks.port) + " on " + options.socks.address +
+               " is taken; running without SOCKS5 (choose another with --socks-port, 0 turns it off)");
+    else if (!socks_)
+      log_line("SOCKS5: " + why + "; running without SOCKS5");
+  }
+  return true;
 }
 
 // Programs' sockets first (they hold lwIP connections), then the thread
 // that served them; the resolver's queries once nothing can call it.
 void Service::close_programs_side() {
+  socks_.reset();
   intercept_.reset();
   poller_.reset();
   resolver_.reset();
@@ -242,6 +257,14 @@ void Service::log_startup(const ServiceOptions& options, const std::string& plan
     log_line("intercept: programs run with LD_PRELOAD=libztintercept.so ZTS_SERVICE=" +
              home_->path().string() + " reach the joined networks (control socket " +
              intercept_->socket_path().string() + ")");
+  if (socks_) {
+    std::string how = options.socks.credentials ? "username/password" : "no authentication";
+    if (!options.socks.allow_remote) how += ", loopback clients only";
+    how += options.socks.pass_through ? ", other destinations passed through"
+                                      : ", virtual networks only";
+    log_line("SOCKS5 on " + options.socks.address + ":" + std::to_string(socks_->port()) + " (" +
+             how + ")");
+  }
   log_line("controller for networks " + home_->identity().address().to_string() + "xxxxxx: " +
            std::to_string(controller_->store().network_ids().size()) + " network(s) in " +
            (home_->path() / kControllerDir).string());

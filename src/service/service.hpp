@@ -23,6 +23,7 @@
 #include "runtime/node_runtime.hpp"
 #include "runtime/storage.hpp"
 #include "stack/port_driver.hpp"
+#include "service/socks5_server.hpp"
 #include "service/virtual_networks.hpp"
 
 namespace zt::io {
@@ -53,6 +54,9 @@ struct ServiceOptions {
   // The control socket for libztintercept.so (<home>/intercept.sock);
   // only with the lwip stack, whose sockets it hands out.
   bool intercept = true;
+  // SOCKS5 on socks.address:socks.port (0 turns it off); only with the
+  // lwip stack. A port already taken is logged and the service runs on.
+  Socks5Options socks;
 };
 
 class Service final : public ApiBackend {
@@ -80,6 +84,8 @@ class Service final : public ApiBackend {
   const io::HomeDir& home() const { return *home_; }
   std::uint16_t udp_port() const { return udp_port_; }
   std::uint16_t api_port() const { return api_ ? api_->port() : 0; }
+  // 0 when SOCKS5 is off (or its port was taken).
+  std::uint16_t socks_port() const { return socks_ ? socks_->port() : 0; }
 
   std::optional<StatusSnapshot> status() override;
   std::optional<PeersSnapshot> peers(std::optional<Address> only) override;
@@ -123,6 +129,7 @@ class Service final : public ApiBackend {
   std::unique_ptr<io::Poller> poller_;
   std::unique_ptr<DnsResolver> resolver_;
   std::unique_ptr<InterceptServer> intercept_;
+  std::unique_ptr<Socks5Server> socks_;
   EchoWaiters waiters_;
   std::uint16_t udp_port_ = 0;
   std::atomic<bool> fatal_{false};

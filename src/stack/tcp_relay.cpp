@@ -616,11 +616,10 @@ err_t TcpListener::lwip_accept(void* arg, tcp_pcb* pcb, err_t err) {
   tcp_backlog_delayed(pcb);
   relay->accepted_pending_ = true;
   listener->poller_.post([l = listener->self_, relay] {
-    if (l && l->on_accept_) {
-      l->on_accept_(relay);
-    } else {
-      relay->close();
-    }
+    // A copy: the handler may close the listener, which drops its own.
+    const AcceptHandler handler = l ? l->on_accept_ : nullptr;
+    if (handler) handler(relay);
+    else relay->close();
   });
   return ERR_OK;
 }

@@ -3,7 +3,8 @@
 # network whose DNS domain is zt.test (its server is B, 10.77.0.2, if a
 # scenario starts one). Sourced with the ztsdk binary as $1; sets LIB (the
 # preload library, built next to ztsdk), NWID, A_IP, B_IP, A_HOME, B_HOME.
-# Extra options for A's and B's services can be given in SERVICE_OPTS.
+# Extra options for A's and B's services can be given in A_OPTS and B_OPTS
+# (by default SOCKS5 is off, so scenarios do not compete for port 1080).
 # shellcheck shell=bash
 # shellcheck source=common.bash
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
@@ -12,7 +13,8 @@ LIB="$(dirname "$ZTSDK")/libztintercept.so"
 [[ -f $LIB ]] || die "no $LIB (build the ztintercept target)"
 A_IP=10.77.0.1
 B_IP=10.77.0.2
-SERVICE_OPTS=${SERVICE_OPTS:-}
+A_OPTS=${A_OPTS:---socks-port 0}
+B_OPTS=${B_OPTS:---socks-port 0}
 
 ROOT_PORT=$(free_port)
 A_PORT=$(free_port)
@@ -20,9 +22,9 @@ B_PORT=$(free_port)
 make_planet "$ROOT_PORT"
 start_service root "$ROOT_PORT" --stack none
 # shellcheck disable=SC2086
-start_service a "$A_PORT" $SERVICE_OPTS
+start_service a "$A_PORT" $A_OPTS
 # shellcheck disable=SC2086
-start_service b "$B_PORT" $SERVICE_OPTS
+start_service b "$B_PORT" $B_OPTS
 for name in root a b; do
   wait_for 20 "the $name service never answered on its API" "$ZTSDK" status --home "$T/$name"
 done

@@ -1,6 +1,7 @@
 """A tiny DNS server for the intercept scenarios: answers A queries for
 names under zt.test with the address given on the command line (web.zt.test,
-anything.zt.test), NXDOMAIN for other names, and no records for other types.
+anything.zt.test) except nothere.zt.test, NXDOMAIN for that and other names,
+and no records for other types.
 Usage: dns_server.py BIND_IP ANSWER_IP"""
 import socket
 import struct
@@ -23,7 +24,7 @@ while True:
     question = query[12:pos + 5]
     qtype = struct.unpack("!H", query[pos + 1:pos + 3])[0]
     name = ".".join(labels).lower()
-    ours = name == "zt.test" or name.endswith(".zt.test")
+    ours = (name == "zt.test" or name.endswith(".zt.test")) and name != "nothere.zt.test"
     rcode = 0 if ours else 3
     answers = b""
     if ours and qtype == 1:
