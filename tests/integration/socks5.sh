@@ -96,4 +96,34 @@ wait_for 20 "B did not come back with its SOCKS5 port taken" "$ZTSDK" status --h
 grep -q "SOCKS5: port $SOCKS_A on 127.0.0.1 is taken; running without SOCKS5" "$T/b.log" ||
   die "B did not say its SOCKS5 port was taken"
 echo "port taken: logged, service running"
+
+# Pass-through and remote clients: B again, listening on every address,
+# passing other destinations through, still refusing non-loopback clients.
+kill "${PID[b]}"
+wait "${PID[b]}" 2>/dev/null || true
+start_service b "$B_PORT" --socks-port "$SOCKS_B" --socks-address 0.0.0.0 --socks-pass-through
+wait_for 20 "B did not come back" "$ZTSDK" status --home "$T/b"
+KERNEL_HTTP=$(free_port)
+echo "plain kernel page" >www/kernel.html
+background - "$PYTHON" -m http.server "$KERNEL_HTTP" --bind 127.0.0.1 --directory www
+kernel_page() { [[ $(fetch --socks5 "127.0.0.1:$SOCKS_B" "http://127.0.0.1:$KERNEL_HTTP/kernel.html") == "plain kernel page" ]]; }
+wait_for 10 "pass-through to a kernel address failed" kernel_page
+echo "pass-through: ok"
+OTHER_IP=$(hostname -I 2>/dev/null | awk '{ print $1 }')
+if [[ -n $OTHER_IP && $OTHER_IP != 127.* ]]; then
+  "$PYTHON" - "$OTHER_IP" "$SOCKS_B" <<'PY' || die "a non-loopback client was served"
+import socket, sys
+s = socket.socket()
+s.bind((sys.argv[1], 0))
+s.connect((sys.argv[1], int(sys.argv[2])))
+s.settimeout(5)
+s.sendall(b"\x05\x01\x00")
+try:
+    data = s.recv(10)
+except ConnectionResetError:
+    data = b""
+sys.exit(1 if data else 0)
+PY
+  echo "a client from $OTHER_IP: refused"
+fi
 echo "PASS"
