@@ -31,6 +31,7 @@ constexpr int kChunks = 1024;  // fds below 1M; higher ones are never translated
 struct Slot {
   std::atomic<std::uint8_t> kind{0};
   std::atomic<std::uint8_t> kernel_half{0};
+  std::atomic<std::uint8_t> abort_reported{0};
   std::atomic<std::uint64_t> inode{0};
 };
 
@@ -106,11 +107,16 @@ void set_fd(int fd, FdKind kind, bool has_kernel_half) {
   if (!s) return;
   s->inode.store(kind == FdKind::kNone ? 0 : inode_of(fd), std::memory_order_relaxed);
   s->kernel_half.store(has_kernel_half ? 1 : 0, std::memory_order_relaxed);
+  s->abort_reported.store(0, std::memory_order_relaxed);
   s->kind.store(static_cast<std::uint8_t>(kind), std::memory_order_release);
 }
 
 void clear_fd(int fd) {
   if (Slot* s = slot(fd, false)) s->kind.store(0, std::memory_order_relaxed);
+}
+
+void set_abort_reported(int fd) {
+  if (Slot* s = slot(fd, true)) s->abort_reported.store(1, std::memory_order_relaxed);
 }
 
 void copy_fd(int from, int to) {
@@ -125,6 +131,7 @@ FdInfo fd_info(int fd) {
   if (!s) return info;
   info.kind = static_cast<FdKind>(s->kind.load(std::memory_order_acquire));
   info.has_kernel_half = s->kernel_half.load(std::memory_order_relaxed) != 0;
+  info.abort_reported = s->abort_reported.load(std::memory_order_relaxed) != 0;
   info.inode = s->inode.load(std::memory_order_relaxed);
   return info;
 }

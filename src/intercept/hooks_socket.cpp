@@ -271,12 +271,20 @@ int connect(int fd, const sockaddr* address, socklen_t length) {
         if (!socket_status(socket, false, st)) return fail(ECONNRESET);
         if (st.state == SocketState::kConnecting) return fail(EALREADY);
         if (st.state == SocketState::kConnected) return fail(EISCONN);
-        // Over: a pending error is reported once, as the kernel does.
+        // Over: a pending error is reported once, as the kernel does; then a
+        // connect that never came up says ECONNABORTED once, and the next
+        // one is a new attempt.
         if (st.so_error) {
           socket_status(socket, true, st);
           return fail(st.so_error);
         }
-        return fail(st.remote.none() ? ECONNABORTED : EISCONN);
+        if (!st.remote.none()) return fail(EISCONN);
+        if (!fd_info(fd).abort_reported) {
+          set_abort_reported(fd);
+          return fail(ECONNABORTED);
+        }
+        if (reach(address, length) != Reach::kVirtual) return fail(ENETUNREACH);
+        return tcp_connect(fd, family, Endpoint{}, 0, address, length);
       }
       case SocketKind::kDatagram: {
         Request q;

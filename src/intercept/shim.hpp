@@ -117,6 +117,7 @@ FdKind to_fd_kind(SocketKind kind);
 struct FdInfo {
   FdKind kind = FdKind::kNone;
   bool has_kernel_half = false;  // a wildcard UDP socket's kernel side is in the service
+  bool abort_reported = false;   // a finished connect's ECONNABORTED was given once
   std::uint64_t inode = 0;       // of the socket, to notice an fd number reused behind our back
 };
 // The hot path (read/write on every fd): kNone unless this fd is one of
@@ -124,6 +125,7 @@ struct FdInfo {
 FdKind hot_kind(int fd);
 void set_fd(int fd, FdKind kind, bool has_kernel_half = false);
 void clear_fd(int fd);
+void set_abort_reported(int fd);
 void copy_fd(int from, int to);
 FdInfo fd_info(int fd);
 // Finds the virtual sockets an exec'd program inherited.

@@ -53,6 +53,13 @@ struct PingOutcome {
 };
 
 // One request to the controller API (/controller..., controller.md §4).
+// The side of the service that programs use (ztsdk extension).
+struct ProgramsSideSnapshot {
+  std::string control_socket;  // empty when the intercept is off
+  std::size_t open_sockets = 0;
+  std::uint16_t socks_port = 0;  // 0 when SOCKS5 is off
+};
+
 struct ControllerCall {
   std::string method;  // GET, POST, PUT or DELETE
   std::string path;    // without the query string
@@ -86,6 +93,8 @@ class ApiBackend {
   // node's stack had sent it (false: not joined, or too short); and the
   // frames seen at the network's port lately (capture starts when first asked).
   virtual std::optional<bool> inject_frame(std::uint64_t network_id, const Bytes& frame) = 0;
+  // nullopt when neither the intercept nor SOCKS5 runs.
+  virtual std::optional<ProgramsSideSnapshot> programs_side() { return std::nullopt; }
   virtual std::optional<std::vector<runtime::CapturedFrame>> captured_frames(
       std::uint64_t network_id, std::uint64_t since) = 0;
 };

@@ -150,6 +150,14 @@ const char* role_name(PeerRole role) {
   return "LEAF";
 }
 
+std::string programs_side_document(const ProgramsSideSnapshot& p) {
+  json j;
+  j["controlSocket"] = p.control_socket;
+  j["openSockets"] = p.open_sockets;
+  j["socksPort"] = p.socks_port;
+  return j.dump();
+}
+
 std::string status_document(const StatusSnapshot& s) {
   json moons = json::array();
   for (std::uint64_t id : s.moon_ids) moons.push_back(to_hex_u64(id, 16));

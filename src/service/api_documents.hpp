@@ -13,6 +13,8 @@ inline constexpr char kVersionString[] = "1.14.1";
 const char* role_name(PeerRole role);
 
 std::string status_document(const StatusSnapshot& status);
+// GET /ztsdk/intercept: controlSocket, openSockets, socksPort.
+std::string programs_side_document(const ProgramsSideSnapshot& p);
 // `{}` when `info` is absent, as upstream answers for an unknown peer.
 std::string peer_document(const std::optional<PeerInfo>& info,
                           const std::map<LocalSocket, std::uint16_t>& local_ports);

@@ -167,6 +167,11 @@ void ApiServer::Impl::install_routes() {
               [this](const httplib::Request& req, httplib::Response& res) {
                 get_frames(req, req.matches[1], res);
               });
+  server_.Get("/ztsdk/intercept", [this](const httplib::Request&, httplib::Response& res) {
+    const std::optional<ProgramsSideSnapshot> p = backend_.programs_side();
+    if (!p) return reply_error(res, 404, "neither the intercept nor SOCKS5 is running");
+    reply(res, 200, programs_side_document(*p));
+  });
   server_.Post(R"(/ztsdk/ping/([^/]*))",
                [this](const httplib::Request& req, httplib::Response& res) {
                  post_ping(req, req.matches[1], res);

@@ -157,6 +157,17 @@ void Service::close_programs_side() {
   resolver_.reset();
 }
 
+std::optional<ProgramsSideSnapshot> Service::programs_side() {
+  if (!intercept_ && !socks_) return std::nullopt;
+  ProgramsSideSnapshot p;
+  if (intercept_) {
+    p.control_socket = intercept_->socket_path().string();
+    p.open_sockets = intercept_->open_sockets();
+  }
+  p.socks_port = socks_port();
+  return p;
+}
+
 void Service::refresh_virtual_networks() {
   virtual_networks_->set(VirtualNetworks::from(node().networks()));
 }

@@ -95,6 +95,7 @@ class Service final : public ApiBackend {
   std::optional<NetworkView> join(std::uint64_t network_id) override;
   std::optional<bool> leave(std::uint64_t network_id) override;
   std::optional<bool> inject_frame(std::uint64_t network_id, const Bytes& frame) override;
+  std::optional<ProgramsSideSnapshot> programs_side() override;
   std::optional<std::vector<runtime::CapturedFrame>> captured_frames(std::uint64_t network_id,
                                                                      std::uint64_t since) override;
 
