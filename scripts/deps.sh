@@ -10,6 +10,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 iproute2
+  # unmodified programs the intercept and SOCKS5 scenarios run
+  curl netcat-openbsd redis-server redis-tools proxychains4
 )
 # clang + its runtime give us libFuzzer; optional for the main build.
 optional=(clang libclang-rt-dev)
