@@ -2,7 +2,7 @@
 # Throughput and 64-byte request/response latency of one TCP connection, by
 # each way a program can reach a virtual network, in one run, with ratios:
 #   kernel     loopback, no ztsdk at all (the ceiling)
-#   direct     the zts_ API of a node inside the client process
+#   direct     the zts_ API: the client program runs its own node
 #   intercept  an unmodified client under libztintercept.so
 #   socks5     an unmodified client through the service's SOCKS5
 # The virtual rows share their far end: a server on member B under the
@@ -20,8 +20,8 @@ export A_OPTS="--socks-port $SOCKS_PORT"
 # shellcheck source=../tests/integration/intercept_common.bash
 source "$(dirname "$0")/../tests/integration/intercept_common.bash" "$BUILD/ztsdk"
 
-# A third member, C, whose node the direct client runs in-process: joined
-# here, then its service stopped, so the client finds the network cached.
+# A third member, C, whose identity the direct client's zts_ node takes:
+# authorized and joined here, then its service stopped.
 C_PORT=$(free_port)
 start_service c "$C_PORT" --socks-port 0 --no-intercept
 wait_for 20 "C never answered" "$ZTSDK" status --home "$T/c"
@@ -47,7 +47,7 @@ run() {
   echo "$name: ${result[$name]}"
 }
 run kernel "$BENCH" client 127.0.0.1 "$KERNEL_PORT"
-run direct "$BENCH" direct "$T/c" "$B_IP" "$PORT"
+run direct "$BENCH" direct "$T/c" "$NWID" "$B_IP" "$PORT"
 run intercept on_a "$BENCH" client "$B_IP" "$PORT"
 run socks5 "$BENCH" client "$B_IP" "$PORT" --socks "127.0.0.1:$SOCKS_PORT"
 

@@ -6,9 +6,9 @@
 //
 //   ztsockbench serve PORT
 //   ztsockbench client HOST PORT [--socks HOST:PORT] [--seconds S]
-//   ztsockbench direct HOME HOST PORT [--seconds S]
-//       (a node with HOME's identity and cached networks runs in this
-//        process; the measurement uses its zts_ sockets)
+//   ztsockbench direct HOME NWID HOST PORT [--seconds S]
+//       (a zts_ node with HOME's identity and planet runs in this process,
+//        joins NWID; the measurement uses its zts_ sockets)
 // Prints: "throughput_MBps=N p50_us=N p99_us=N".
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -27,7 +27,9 @@
 #include <thread>
 #include <vector>
 
-#include "service/service.hpp"
+#include <fstream>
+#include <iterator>
+
 #include "zts.h"
 
 namespace {
@@ -160,7 +162,10 @@ int libc_connect(const char* host, int port, const std::string& socks) {
 int zts_connect_to(const char* host, int port) {
   const int fd = zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
   zts_set_no_delay(fd, 1);
-  return zts_connect(fd, host, static_cast<unsigned short>(port), 10000) == ZTS_ERR_OK ? fd : -1;
+  if (zts_connect(fd, host, static_cast<unsigned short>(port), 10000) == ZTS_ERR_OK) return fd;
+  std::fprintf(stderr, "zts_connect to %s:%d: zts_errno %d\n", host, port, zts_errno);
+  zts_bsd_close(fd);
+  return -1;
 }
 
 int measure(const Calls& c, const std::function<int()>& open, double seconds) {
@@ -216,41 +221,35 @@ int main(int argc, char** argv) {
     const int port = std::atoi(args[2].c_str());
     return measure(libc_calls(), [&] { return libc_connect(args[1].c_str(), port, socks); }, seconds);
   }
-  if (args.size() >= 4 && args[0] == "direct") {
-    zt::service::ServiceOptions options;
-    options.home = args[1];
-    options.port = 0;
-    options.api_port = 0;
-    options.handle_signals = false;
-    options.intercept = false;
-    options.socks.port = 0;
-    std::string error;
-    auto node = zt::service::Service::open(options, &error);
-    if (!node) {
-      std::fprintf(stderr, "ztsockbench: %s\n", error.c_str());
+  if (args.size() >= 5 && args[0] == "direct") {
+    const std::string home = args[1];
+    const std::uint64_t network = std::strtoull(args[2].c_str(), nullptr, 16);
+    std::ifstream planet_file(home + "/planet", std::ios::binary);
+    const std::string planet((std::istreambuf_iterator<char>(planet_file)), {});
+    if (zts_init_from_storage(home.c_str()) != ZTS_ERR_OK ||
+        (!planet.empty() && zts_init_set_roots(planet.data(), static_cast<unsigned>(planet.size())) != ZTS_ERR_OK) ||
+        zts_node_start() != ZTS_ERR_OK || zts_node_wait_online(15000) != ZTS_ERR_OK ||
+        zts_net_join(network) != ZTS_ERR_OK || zts_net_wait_ready(network, ZTS_AF_INET, 15000) != ZTS_ERR_OK) {
+      std::fprintf(stderr, "ztsockbench: the zts_ node did not come up on %s\n", args[2].c_str());
       return 1;
     }
-    std::thread loop([&] { node->run(); });
-    // The network's port is up once the cached config is applied; retry
-    // the first connection until then.
-    const int port = std::atoi(args[3].c_str());
-    const std::string host = args[2];
+    const std::string host = args[3];
+    const int port = std::atoi(args[4].c_str());
+    // Peers may still know this identity at an older endpoint: the first
+    // connection is retried until a path is there.
     int status = 1;
-    for (int attempt = 0; attempt < 100; ++attempt) {
+    for (int attempt = 0; attempt < 6; ++attempt) {
       const int probe = zts_connect_to(host.c_str(), port);
-      if (probe >= 0) {
-        zts_bsd_close(probe);
-        status = measure(zts_calls(), [&] { return zts_connect_to(host.c_str(), port); }, seconds);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (probe < 0) continue;
+      zts_bsd_close(probe);
+      status = measure(zts_calls(), [&] { return zts_connect_to(host.c_str(), port); }, seconds);
+      break;
     }
-    node->stop();
-    loop.join();
+    zts_node_stop();
     return status;
   }
   std::fprintf(stderr,
                "usage: ztsockbench serve PORT | client HOST PORT [--socks H:P] [--seconds S] |"
-               " direct HOME HOST PORT [--seconds S]\n");
+               " direct HOME NWID HOST PORT [--seconds S]\n");
   return 2;
 }
