@@ -1,8 +1,9 @@
 # Shared by the intercept and SOCKS5 scenarios: a root that is also the
 # controller, and two members A (10.77.0.1) and B (10.77.0.2) on one private
 # network whose DNS domain is zt.test (its server is B, 10.77.0.2, if a
-# scenario starts one). Sourced with the ztsdk binary as $1; sets LIB (the
-# preload library, built next to ztsdk), NWID, A_IP, B_IP, A_HOME, B_HOME.
+# scenario starts one), with RFC4193 IPv6 addresses too. Sourced with the
+# ztsdk binary as $1; sets LIB (the preload library, built next to ztsdk),
+# NWID, A_IP, B_IP, A_IP6, B_IP6, A_HOME, B_HOME.
 # Extra options for A's and B's services can be given in A_OPTS and B_OPTS
 # (by default SOCKS5 is off, so scenarios do not compete for port 1080).
 # shellcheck shell=bash
@@ -45,7 +46,7 @@ PY
 }
 
 "$ZTSDK" controller network create --home "$T/root" --name intercept --pool 10.77.0.100-10.77.0.200 \
-  --route 10.77.0.0/24 --body '{"dns": {"domain": "zt.test", "servers": ["10.77.0.2"]}}' \
+  --route 10.77.0.0/24 --v6 rfc4193 --body '{"dns": {"domain": "zt.test", "servers": ["10.77.0.2"]}}' \
   >"$T/created" || die "cannot create the network"
 NWID=$(sed -n 's/^created network \([0-9a-f]\{16\}\)$/\1/p' "$T/created")
 for name in a b; do
@@ -64,6 +65,13 @@ sys.exit(0 if n and n[0]["status"] == "OK" and n[0]["assignedAddresses"] else 1)
 }
 wait_for 15 "A never got its network" network_ok a
 wait_for 15 "B never got its network" network_ok b
+ipv6_of() {
+  "$ZTSDK" networks --home "$T/$1" --json | "$PYTHON" -c '
+import json, sys
+print([a.split("/")[0] for a in json.load(sys.stdin)[0]["assignedAddresses"] if ":" in a][0])'
+}
+A_IP6=$(ipv6_of a)
+B_IP6=$(ipv6_of b)
 
 # Run a program under the intercept, as a member of A or B.
 on_a() { LD_PRELOAD=$LIB ZTS_SERVICE=$A_HOME "$@"; }

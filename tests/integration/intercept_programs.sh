@@ -7,7 +7,11 @@
 #   - nc in both directions, a file each way;
 #   - a UDP echo on B and a client on A (sizes up to 60000, connected and not);
 #   - redis-server on B, redis-cli and a short redis-benchmark on A;
-#   - the wildcard listener still serves the kernel side (curl on 127.0.0.1).
+#   - the wildcard listener still serves the kernel side (curl on 127.0.0.1);
+#   - IPv6: curl to B's RFC4193 address (a dual-stack listener), and a UDP
+#     exchange over IPv6;
+#   - ZTS_INTERCEPT_STRICT=1: the network works, the kernel's addresses and
+#     names outside the network do not.
 # Usage: bash intercept_programs.sh /path/to/ztsdk
 # shellcheck source=intercept_common.bash
 source "$(dirname "$0")/intercept_common.bash"
@@ -32,6 +36,16 @@ cmp -s www/big.bin big.got || die "the 8 MiB file came through changed"
 [[ $(curl -sS --max-time 5 "http://127.0.0.1:$HTTP_PORT/index.html") == "hello from B" ]] ||
   die "the wildcard listener does not serve the kernel side"
 echo "curl <- http.server: ok (page, 8 MiB, kernel side)"
+
+# --- IPv6: a dual-stack server (bound to ::) on B, reached over IPv6 and IPv4
+HTTP6_PORT=$(free_port)
+background b "$PYTHON" -m http.server "$HTTP6_PORT" --bind :: --directory www
+wait_for 10 "the IPv6 http server on B never answered" tcp_open_via_a "$B_IP" "$HTTP6_PORT"
+[[ $(on_a curl -sS -g --max-time 10 "http://[$B_IP6]:$HTTP6_PORT/index.html") == "hello from B" ]] ||
+  die "curl over IPv6 failed"
+[[ $(on_a curl -sS --max-time 10 "http://$B_IP:$HTTP6_PORT/index.html") == "hello from B" ]] ||
+  die "curl over IPv4 to a dual-stack listener failed"
+echo "IPv6: curl to [$B_IP6] and to a dual-stack listener over IPv4"
 
 # --- names: a DNS server on B for zt.test, asked through the network
 background b "$PYTHON" "$HERE/intercept/dns_server.py" "$B_IP" "$B_IP"
@@ -74,6 +88,21 @@ UDP_PORT=$(free_port)
 background b "$PYTHON" "$HERE/intercept/udp_echo.py" "$UDP_PORT"
 sleep 0.5
 on_a "$PYTHON" "$HERE/intercept/udp_client.py" "$B_IP" "$UDP_PORT" || die "the UDP exchange failed"
+UDP6_PORT=$(free_port)
+background b "$PYTHON" "$HERE/intercept/udp_echo.py" "$UDP6_PORT" 6
+sleep 0.5
+on_a "$PYTHON" "$HERE/intercept/udp_client.py" "$B_IP6" "$UDP6_PORT" || die "the UDP exchange over IPv6 failed"
+
+# --- strict: only the virtual networks
+[[ $(ZTS_INTERCEPT_STRICT=1 on_a curl -sS --max-time 10 "http://$B_IP:$HTTP_PORT/index.html") == "hello from B" ]] ||
+  die "strict mode refused the virtual network"
+if ZTS_INTERCEPT_STRICT=1 on_a curl -sS --max-time 5 "http://127.0.0.1:$HTTP_PORT/index.html" >/dev/null 2>&1; then
+  die "strict mode let a kernel address through"
+fi
+if ZTS_INTERCEPT_STRICT=1 on_a getent ahostsv4 localhost >/dev/null 2>&1; then
+  die "strict mode resolved a name outside the network"
+fi
+echo "strict: virtual network only"
 
 # --- redis
 REDIS_PORT=$(free_port)
