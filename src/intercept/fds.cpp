@@ -32,6 +32,7 @@ struct Slot {
   std::atomic<std::uint8_t> kind{0};
   std::atomic<std::uint8_t> kernel_half{0};
   std::atomic<std::uint8_t> abort_reported{0};
+  std::atomic<std::int32_t> restore_buffer{0};
   std::atomic<std::uint64_t> inode{0};
 };
 
@@ -108,6 +109,7 @@ void set_fd(int fd, FdKind kind, bool has_kernel_half) {
   s->inode.store(kind == FdKind::kNone ? 0 : inode_of(fd), std::memory_order_relaxed);
   s->kernel_half.store(has_kernel_half ? 1 : 0, std::memory_order_relaxed);
   s->abort_reported.store(0, std::memory_order_relaxed);
+  s->restore_buffer.store(0, std::memory_order_relaxed);
   s->kind.store(static_cast<std::uint8_t>(kind), std::memory_order_release);
 }
 
@@ -119,10 +121,28 @@ void set_abort_reported(int fd) {
   if (Slot* s = slot(fd, true)) s->abort_reported.store(1, std::memory_order_relaxed);
 }
 
+void set_buffer_to_restore(int fd, int size) {
+  if (Slot* s = slot(fd, true)) s->restore_buffer.store(size, std::memory_order_relaxed);
+}
+
+void restore_buffer(int fd) {
+  Slot* s = slot(fd, false);
+  if (!s) return;
+  const int size = s->restore_buffer.exchange(0, std::memory_order_relaxed);
+  if (size <= 0) return;
+  const int half = size / 2;
+  real().setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &half, sizeof half);
+}
+
 void copy_fd(int from, int to) {
   const FdInfo info = fd_info(from);
-  if (info.kind == FdKind::kNone) clear_fd(to);
-  else set_fd(to, info.kind, info.has_kernel_half);
+  if (info.kind == FdKind::kNone) {
+    clear_fd(to);
+    return;
+  }
+  set_fd(to, info.kind, info.has_kernel_half);
+  if (Slot* from_slot = slot(from, false))
+    set_buffer_to_restore(to, from_slot->restore_buffer.load(std::memory_order_relaxed));
 }
 
 FdInfo fd_info(int fd) {

@@ -42,7 +42,12 @@ int family_of(const Reply& status) {
 // have no error pending.
 int pending_error(int fd, std::uint64_t id) {
   pollfd p{fd, POLLOUT, 0};
-  if (poll(&p, 1, 0) >= 0 && !(p.revents & (POLLHUP | POLLERR))) return 0;
+  if (poll(&p, 1, 0) >= 0 && !(p.revents & (POLLHUP | POLLERR))) {
+    // Writable: connected (this is how most programs learn it), so the
+    // send buffer gets its full size back.
+    if (p.revents & POLLOUT) restore_buffer(fd);
+    return 0;
+  }
   Reply st;
   if (!socket_status(id, true, st)) return ECONNRESET;  // the service is gone
   return st.so_error;

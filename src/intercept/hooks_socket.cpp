@@ -103,9 +103,11 @@ int tcp_connect(int fd, int family, const Endpoint& local, std::uint64_t bound,
   const int wait_ms = timeout_ms(fd, SO_SNDTIMEO);
   const bool nonblocking = placement.fl_flags & O_NONBLOCK;
   if (!install(fd, fresh, FdKind::kStream, placement)) return -1;
+  set_buffer_to_restore(fd, reply.value);
   debug("fd %d: virtual TCP connect (socket %llu)", fd, static_cast<unsigned long long>(reply.socket));
   if (nonblocking) return fail(EINPROGRESS);
   const int result = wait_connected(fd, reply.socket, wait_ms);
+  if (result == 0) restore_buffer(fd);
   return result ? fail(result) : 0;
 }
 
@@ -270,7 +272,10 @@ int connect(int fd, const sockaddr* address, socklen_t length) {
         Reply st;
         if (!socket_status(socket, false, st)) return fail(ECONNRESET);
         if (st.state == SocketState::kConnecting) return fail(EALREADY);
-        if (st.state == SocketState::kConnected) return fail(EISCONN);
+        if (st.state == SocketState::kConnected) {
+          restore_buffer(fd);  // how some programs learn their connect finished
+          return fail(EISCONN);
+        }
         // Over: a pending error is reported once, as the kernel does; then a
         // connect that never came up says ECONNABORTED once, and the next
         // one is a new attempt.

@@ -126,6 +126,11 @@ FdKind hot_kind(int fd);
 void set_fd(int fd, FdKind kind, bool has_kernel_half = false);
 void clear_fd(int fd);
 void set_abort_reported(int fd);
+// A connecting stream's send buffer was made small while it waited (the
+// service's filler); once connected it gets `size` back (SO_SNDBUF's
+// reading, which the kernel halves on setting).
+void set_buffer_to_restore(int fd, int size);
+void restore_buffer(int fd);
 void copy_fd(int from, int to);
 FdInfo fd_info(int fd);
 // Finds the virtual sockets an exec'd program inherited.

@@ -256,13 +256,19 @@ bool InterceptServer::name_socket(int fd, intercept::SocketKind kind, std::uint6
               static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + sizeof name)) == 0;
 }
 
-std::size_t InterceptServer::fill_gate(int fd) {
+std::size_t InterceptServer::fill_gate(int fd, int* restore) {
   // Unix stream sockets take writes until the writer's queued bytes reach
   // its send buffer: filling it makes the program's writes wait (EAGAIN
   // when nonblocking) and poll() report it unwritable, as for a TCP socket
   // still connecting. The relay reads exactly this many bytes away once the
   // connection is up, before anything the program writes.
   static const std::uint8_t zeros[64 * 1024] = {};
+  int original = 0;
+  socklen_t len = sizeof original;
+  getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &original, &len);
+  if (restore) *restore = original;
+  const int small = kGateBuffer;
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
   std::size_t total = 0;
   for (;;) {
     const ssize_t n = send(fd, zeros, sizeof zeros, MSG_DONTWAIT | MSG_NOSIGNAL);

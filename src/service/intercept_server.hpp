@@ -53,8 +53,13 @@ class InterceptServer {
   // Virtual sockets open now (for tests and status).
   std::size_t open_sockets() const;
 
-  // How many bytes of filler kept a connecting socket unwritable.
-  static std::size_t fill_gate(int fd);
+  // Fills `fd`'s send buffer so it is unwritable until the relay drains
+  // the filler: returns how many bytes. The buffer is first made small
+  // (kGateBuffer) so a connect in progress holds little memory; the
+  // library restores the size once the connection is up, to the value in
+  // *restore (what the buffer was).
+  static std::size_t fill_gate(int fd, int* restore = nullptr);
+  static constexpr int kGateBuffer = 16 * 1024;  // the kernel doubles it
 
  private:
   struct Control;
@@ -87,8 +92,8 @@ class InterceptServer {
   void on_listener_channel(const std::shared_ptr<Listener>& l, std::uint32_t events);
   void flush_listener(const std::shared_ptr<Listener>& l);
   void close_listener(const std::shared_ptr<Listener>& l);
-  int adopt_stream(std::shared_ptr<stack::TcpRelay> relay, std::uint8_t domain, std::size_t gate,
-                   std::uint64_t* id);
+  int adopt_stream(std::shared_ptr<stack::TcpRelay> relay, std::uint8_t domain, bool gate,
+                   std::uint64_t* id, int* restore_buffer = nullptr);
   // intercept_udp.cpp
   void udp_open(Control& c, const intercept::Request& q, int kernel_fd);
   void udp_connect(Control& c, const intercept::Request& q);

@@ -31,11 +31,11 @@ Reply answer(const Request& q, int error = 0) {
 }  // namespace
 
 int InterceptServer::adopt_stream(std::shared_ptr<stack::TcpRelay> relay, std::uint8_t domain,
-                                  std::size_t gate, std::uint64_t* id_out) {
+                                  bool gate, std::uint64_t* id_out, int* restore_buffer) {
   int fds[2];
   if (!make_pair(SOCK_STREAM, fds)) return -1;
   const std::uint64_t id = next_id();
-  const std::size_t gate_bytes = gate ? fill_gate(fds[0]) : 0;
+  const std::size_t gate_bytes = gate ? fill_gate(fds[0], restore_buffer) : 0;
   if (!name_socket(fds[0], SocketKind::kStream, id)) {
     const int e = errno;
     ::close(fds[0]);
@@ -149,7 +149,8 @@ void InterceptServer::tcp_connect(Control& c, const Request& request) {
   if (!relay) return reply(c, answer(q, error));
   if (keepalive) relay->set_option(stack::TcpOption::kKeepAlive, 1);
   std::uint64_t id = 0;
-  const int fd = adopt_stream(relay, q.domain, true, &id);
+  int restore_buffer = 0;
+  const int fd = adopt_stream(relay, q.domain, true, &id, &restore_buffer);
   if (fd < 0) {
     const int e = errno;
     relay->close();
@@ -160,6 +161,7 @@ void InterceptServer::tcp_connect(Control& c, const Request& request) {
   r.socket = id;
   r.kind = SocketKind::kStream;
   r.state = SocketState::kConnecting;
+  r.value = restore_buffer;  // the send buffer size to give the fd back once connected
   r.local = to_endpoint(st.local, q.domain);
   r.remote = to_endpoint(remote, q.domain);
   reply(c, r, fd);
@@ -256,7 +258,7 @@ void InterceptServer::on_accepted(const std::shared_ptr<Listener>& l,
   if (l->nodelay) relay->set_option(stack::TcpOption::kNoDelay, 1);
   if (l->keepalive) relay->set_option(stack::TcpOption::kKeepAlive, 1);
   std::uint64_t id = 0;
-  const int fd = adopt_stream(relay, l->domain, 0, &id);
+  const int fd = adopt_stream(relay, l->domain, false, &id);
   if (fd < 0) {
     relay->close();
     return;
