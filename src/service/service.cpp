@@ -1,6 +1,7 @@
 #include "service/service.hpp"
 
 #include <cerrno>
+#include <future>
 
 #include "controller/controller_http.hpp"
 #include "intercept/protocol.hpp"
@@ -148,11 +149,20 @@ bool Service::open_programs_side(const ServiceOptions& options, std::string* err
   return true;
 }
 
-// Programs' sockets first (they hold lwIP connections), then the thread
-// that served them; the resolver's queries once nothing can call it.
+// Programs' sockets first (they hold lwIP connections), then the
+// resolver on its own thread (its pending answers find their queries gone),
+// then the thread.
 void Service::close_programs_side() {
   socks_.reset();
   intercept_.reset();
+  if (poller_ && resolver_) {
+    std::promise<void> done;
+    poller_->post([this, &done] {
+      resolver_.reset();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
   poller_.reset();
   resolver_.reset();
 }
