@@ -25,42 +25,56 @@ constexpr int kMaxOpen = 64;
 // service that stops answering must not hang the program.
 constexpr int kReplyTimeoutMs = 15000;
 
+// Every control fd we hold, idle or in use; -1 for a free slot. Lock-free,
+// because close() and dup2() consult it and may run in a signal handler.
+std::atomic<int> registered[kMaxOpen];
+pthread_once_t registered_once = PTHREAD_ONCE_INIT;
+void clear_registered() {
+  for (auto& r : registered) r.store(-1);
+}
+// The idle connections; an fd here is used only if still registered.
 pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 int idle[kMaxIdle];
 int idle_count = 0;
-int open_fds[kMaxOpen];  // every control fd we hold, idle or in use
-int open_count = 0;
 std::atomic<std::uint32_t> next_id{1};
 
-void forget_locked(int fd) {
-  for (int i = 0; i < idle_count; ++i)
-    if (idle[i] == fd) idle[i--] = idle[--idle_count];
-  for (int i = 0; i < open_count; ++i)
-    if (open_fds[i] == fd) open_fds[i--] = open_fds[--open_count];
+bool enroll(int fd) {
+  pthread_once(&registered_once, clear_registered);
+  for (auto& r : registered) {
+    int expected = -1;
+    if (r.compare_exchange_strong(expected, fd)) return true;
+  }
+  return false;
 }
 
-bool is_control_locked(int fd) {
-  for (int i = 0; i < open_count; ++i)
-    if (open_fds[i] == fd) return true;
+// True if fd was ours (and is no longer).
+bool unregister(int fd) {
+  pthread_once(&registered_once, clear_registered);
+  for (auto& r : registered) {
+    int expected = fd;
+    if (r.compare_exchange_strong(expected, -1)) return true;
+  }
+  return false;
+}
+
+bool is_registered(int fd) {
+  pthread_once(&registered_once, clear_registered);
+  for (auto& r : registered)
+    if (r.load() == fd) return true;
   return false;
 }
 
 void discard(int fd) {
-  pthread_mutex_lock(&mutex);
-  const bool ours = is_control_locked(fd);
-  forget_locked(fd);
-  pthread_mutex_unlock(&mutex);
-  if (ours) real().close(fd);
+  if (unregister(fd)) real().close(fd);
 }
 
 void put_back(int fd) {
+  if (!is_registered(fd)) return;  // the program closed it meanwhile
   pthread_mutex_lock(&mutex);
-  const bool ours = is_control_locked(fd);
-  const bool keep = ours && idle_count < kMaxIdle;
+  const bool keep = idle_count < kMaxIdle;
   if (keep) idle[idle_count++] = fd;
-  else forget_locked(fd);
   pthread_mutex_unlock(&mutex);
-  if (ours && !keep) real().close(fd);
+  if (!keep) discard(fd);
 }
 
 }  // namespace
@@ -70,8 +84,11 @@ void control_parent_after_fork() { pthread_mutex_unlock(&mutex); }
 void control_child_after_fork() {
   // The parent's connections are shared with it: the child leaves them to
   // the parent and opens its own.
-  for (int i = 0; i < open_count; ++i) real().close(open_fds[i]);
-  open_count = 0;
+  pthread_once(&registered_once, clear_registered);
+  for (auto& r : registered) {
+    const int fd = r.exchange(-1);
+    if (fd >= 0) real().close(fd);
+  }
   idle_count = 0;
   pthread_mutex_unlock(&mutex);
 }
@@ -105,26 +122,24 @@ int open_connection() {
     real().close(fd);
     return -e;
   }
-  pthread_mutex_lock(&mutex);
-  if (open_count == kMaxOpen) {
-    pthread_mutex_unlock(&mutex);
+  if (!enroll(fd)) {
     real().close(fd);
     return -EMFILE;
   }
-  open_fds[open_count++] = fd;
-  pthread_mutex_unlock(&mutex);
   return fd;
 }
 
 int take_connection() {
-  pthread_mutex_lock(&mutex);
-  if (idle_count > 0) {
+  for (;;) {
+    pthread_mutex_lock(&mutex);
+    if (idle_count == 0) {
+      pthread_mutex_unlock(&mutex);
+      return open_connection();
+    }
     const int fd = idle[--idle_count];
     pthread_mutex_unlock(&mutex);
-    return fd;
+    if (is_registered(fd)) return fd;  // else the program closed it: next
   }
-  pthread_mutex_unlock(&mutex);
-  return open_connection();
 }
 
 // 0, or an errno; EPIPE/ECONNRESET/ENOTCONN mean the connection is dead.
@@ -214,19 +229,17 @@ int request(Request& q, Reply& reply, int send_fd, int* received_fd) {
   return ECONNREFUSED;
 }
 
-void control_fd_closed(int fd) {
-  pthread_mutex_lock(&mutex);
-  forget_locked(fd);
-  pthread_mutex_unlock(&mutex);
-}
+void control_fd_closed(int fd) { unregister(fd); }
 
 void control_fds_closed(unsigned first, unsigned last) {
-  pthread_mutex_lock(&mutex);
-  for (int i = 0; i < open_count; ++i) {
-    const unsigned fd = static_cast<unsigned>(open_fds[i]);
-    if (fd >= first && fd <= last) forget_locked(open_fds[i--]);
+  pthread_once(&registered_once, clear_registered);
+  for (auto& r : registered) {
+    const int fd = r.load();
+    if (fd >= 0 && static_cast<unsigned>(fd) >= first && static_cast<unsigned>(fd) <= last) {
+      int expected = fd;
+      r.compare_exchange_strong(expected, -1);
+    }
   }
-  pthread_mutex_unlock(&mutex);
 }
 
 

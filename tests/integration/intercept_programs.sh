@@ -21,6 +21,14 @@ for tool in curl nc redis-server redis-cli redis-benchmark; do
 done
 cd "$T"
 
+# The library brings nothing into a program but itself: libc only, and only
+# the functions it stands in for exported.
+needed=$(readelf -d "$LIB" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+[[ $needed == "libc.so.6 " ]] || die "libztintercept.so needs more than libc: $needed"
+exported=$(nm -D --defined-only "$LIB" | awk '$2 == "T" || $2 == "W" { print $3 }' | grep -v -E \
+  '^(socket|bind|listen|connect|accept4?|get(sock|peer)name|[gs]etsockopt|shutdown|ioctl|close(_range)?|dup[23]?|fcntl(64)?|readv?|writev?|recv(from|msg|mmsg)?|send(to|msg|mmsg)?|__read_chk|__recv(from)?_chk|getaddrinfo|gethostbyname2?(_r)?)$' || true)
+[[ -z $exported ]] || die "libztintercept.so exports more than its hooks: $exported"
+
 # --- HTTP: curl on A, python3 -m http.server on B
 mkdir www
 echo "hello from B" >www/index.html
