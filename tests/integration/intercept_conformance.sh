@@ -2,8 +2,8 @@
 # the same sequences (connect refused, in progress, EALREADY, EISCONN,
 # ENOTCONN, EAGAIN, EPIPE, SO_ERROR read once, a listener with epoll and
 # accept4 flags, epoll level- and edge-triggered, UDP with EDESTADDRREQ,
-# EMSGSIZE, FIONREAD and MSG_TRUNC, dup, fork, exec with an inherited
-# socket and close-on-exec) once on the kernel's loopback, in a network
+# EMSGSIZE, FIONREAD and MSG_TRUNC, threads connecting at once, dup, fork,
+# exec with an inherited socket and close-on-exec) once on the kernel's loopback, in a network
 # namespace of its own whose 10.250.0.0/24 goes nowhere, and once through
 # the intercept between two members; the two transcripts must be equal.
 # Usage: bash intercept_conformance.sh /path/to/ztsdk

@@ -440,6 +440,29 @@ void descriptors(const Target& t, const char* self_path) {
   close(copy);
 }
 
+// Threads making connections at once (each socket call of each thread is
+// a request of its own to the service under the intercept).
+void threads(const Target& t) {
+  constexpr int kThreads = 8, kRounds = 20;
+  std::vector<std::thread> workers;
+  std::vector<int> ok(kThreads, 0);
+  for (int i = 0; i < kThreads; ++i)
+    workers.emplace_back([&, i] {
+      for (int r = 0; r < kRounds; ++r) {
+        const int fd = tcp_socket(false);
+        const std::string message = "t" + std::to_string(i) + "r" + std::to_string(r);
+        if (connect_to(fd, t.host, t.port) == 0 && send(fd, message.data(), message.size(), 0) > 0 &&
+            read_some(fd, message.size()) == message)
+          ++ok[i];
+        close(fd);
+      }
+    });
+  for (auto& w : workers) w.join();
+  int total = 0;
+  for (int n : ok) total += n;
+  line("threads.connections_echoed", std::to_string(total) + " of " + std::to_string(kThreads * kRounds));
+}
+
 int exec_child(int fd, int port, int cloexec_fd) {
   sockaddr_in peer{};
   socklen_t len = sizeof peer;
@@ -467,6 +490,7 @@ int main(int argc, char** argv) {
   listener(t);
   epoll_modes(t);
   udp(t);
+  threads(t);
   descriptors(t, "/proc/self/exe");
   return 0;
 }
