@@ -61,6 +61,7 @@ std::uint32_t carried_flags(int fd, int family) {
   if (int_option(fd, IPPROTO_TCP, TCP_NODELAY)) flags |= kFlagNoDelay;
   if (int_option(fd, SOL_SOCKET, SO_KEEPALIVE)) flags |= kFlagKeepAlive;
   if (int_option(fd, SOL_SOCKET, SO_BROADCAST)) flags |= kFlagBroadcast;
+  if (int_option(fd, SOL_SOCKET, SO_REUSEADDR)) flags |= kFlagReuseAddr;
   if (family == AF_INET6 && int_option(fd, IPPROTO_IPV6, IPV6_V6ONLY)) flags |= kFlagV6Only;
   return flags;
 }

@@ -73,6 +73,7 @@ void InterceptServer::tcp_bind(Control& c, const Request& q) {
   b.port = q.local.port;
   b.family = q.domain;
   b.v6only = q.flags & intercept::kFlagV6Only;
+  b.reuse_address = q.flags & intercept::kFlagReuseAddr;
   int error = 0;
   auto reservation = stack::TcpPortReservation::reserve(b, &error);
   if (!reservation) return reply(c, answer(q, error));
@@ -133,6 +134,7 @@ void InterceptServer::tcp_connect(Control& c, const Request& request) {
       return reply(c, answer(q, EBADF));
     Entry& bound = *it->second;
     b = bound.binding;
+    b.reuse_address = true;  // the port was held for this socket until now
     bound.reservation.reset();  // the connection binds the same address next
     nodelay = nodelay || bound.nodelay;
     keepalive = keepalive || bound.keepalive;
@@ -186,6 +188,7 @@ void InterceptServer::tcp_listen(Control& c, const Request& request, int kernel_
     if (it == entries_.end() || it->second->kind != SocketKind::kBound) return fail(EBADF);
     Entry& bound = *it->second;
     b = bound.binding;
+    b.reuse_address = true;
     bound.reservation.reset();
     nodelay = nodelay || bound.nodelay;
     keepalive = keepalive || bound.keepalive;

@@ -55,6 +55,7 @@ void InterceptServer::udp_open(Control& c, const Request& q, int kernel_fd) {
   stack::LocalBinding b;
   b.family = q.domain;
   b.v6only = q.flags & intercept::kFlagV6Only;
+  b.reuse_address = q.flags & intercept::kFlagReuseAddr;
   InetAddress ip = from_endpoint(q.local);
   ip.set_port(0);
   bool wildcard = true;

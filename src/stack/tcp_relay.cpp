@@ -650,7 +650,7 @@ std::unique_ptr<TcpPortReservation> TcpPortReservation::reserve(const LocalBindi
     *error = ENOMEM;
     return nullptr;
   }
-  ip_set_option(pcb, SOF_REUSEADDR);
+  if (local.reuse_address) ip_set_option(pcb, SOF_REUSEADDR);
   const ip_addr_t ip = bind_address(local, type);
   const err_t err = tcp_bind(pcb, &ip, local.port);
   if (err != ERR_OK) {

@@ -36,6 +36,10 @@ struct LocalBinding {
   std::uint16_t port = 0;  // 0: chosen by the stack
   int family = 4;          // the program socket's family: 4 or 6
   bool v6only = false;
+  // SO_REUSEADDR. A port reservation follows the program's socket; a
+  // listener always has it (so a restarted server can bind again while its
+  // old connections linger; lwIP still refuses a second listener).
+  bool reuse_address = true;
 };
 
 // The options a relay honours, named apart from any OS's numbers (lwIP's

@@ -32,7 +32,7 @@ std::unique_ptr<UdpEndpoint> UdpEndpoint::open(const LocalBinding& local, Receiv
     *error = ENOMEM;
     return nullptr;
   }
-  ip_set_option(pcb, SOF_REUSEADDR);
+  if (local.reuse_address) ip_set_option(pcb, SOF_REUSEADDR);
   ip_addr_t ip = *IP_ANY_TYPE;
   if (!local.ip.is_nil()) ip = to_ip_addr(local.ip);
   else if (type == IPADDR_TYPE_V4) ip = *IP4_ADDR_ANY;

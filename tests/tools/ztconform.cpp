@@ -440,6 +440,48 @@ void descriptors(const Target& t, const char* self_path) {
   close(copy);
 }
 
+// Binding to this host's own address on the network: ports held, conflicts
+// refused unless SO_REUSEADDR, one listener per port, a bound socket
+// connecting from its port.
+void binding(const Target& t) {
+  auto bound_port = [](int fd) {
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    return static_cast<int>(ntohs(a.sin_port));
+  };
+  auto bind_self = [&](int fd, int port) {
+    const sockaddr_in a = address(t.self, port);
+    return bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a);
+  };
+  const int first = tcp_socket(false);
+  line("bind.self", outcome(bind_self(first, 0)));
+  const int port = bound_port(first);
+  line("bind.port_shown", port != 0 ? "yes" : "no");
+  const int second = tcp_socket(false);
+  line("bind.same_port", outcome(bind_self(second, port)));
+  line("bind.again_same_socket", outcome(bind_self(first, 0)));
+  line("bind.connect_from_bound", outcome(connect_to(first, t.host, t.port)));
+  line("bind.connected_from_port", bound_port(first) == port ? "yes" : "no");
+  close(first);
+  close(second);
+  const int u1 = socket(AF_INET, SOCK_DGRAM, 0), u2 = socket(AF_INET, SOCK_DGRAM, 0);
+  line("bind.udp_self", outcome(bind_self(u1, 0)));
+  line("bind.udp_same_port", outcome(bind_self(u2, bound_port(u1))));
+  close(u1);
+  close(u2);
+  const int on = 1;
+  const int r1 = tcp_socket(false), r2 = tcp_socket(false);
+  setsockopt(r1, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  setsockopt(r2, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  bind_self(r1, 0);
+  line("bind.reuseaddr_both", outcome(bind_self(r2, bound_port(r1))));
+  line("bind.first_listen", outcome(listen(r1, 4)));
+  line("bind.second_listen", outcome(listen(r2, 4)));
+  close(r1);
+  close(r2);
+}
+
 // Threads making connections at once (each socket call of each thread is
 // a request of its own to the service under the intercept).
 void threads(const Target& t) {
@@ -490,6 +532,7 @@ int main(int argc, char** argv) {
   listener(t);
   epoll_modes(t);
   udp(t);
+  binding(t);
   threads(t);
   descriptors(t, "/proc/self/exe");
   return 0;
