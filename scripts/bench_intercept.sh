@@ -9,10 +9,13 @@
 # intercept, so they differ only in the client's way in. Everything runs on
 # this machine (both nodes, both programs), so the figures include both
 # ends' work on the same cores.
-# Usage: scripts/bench_intercept.sh [BUILD_DIR] [SECONDS]
+# Each path is measured REPEAT times (a connection each) and the medians
+# are shown, which keeps a busy machine's hiccups out of the ratios.
+# Usage: scripts/bench_intercept.sh [BUILD_DIR] [SECONDS] [REPEAT]
 set -euo pipefail
 BUILD=$(realpath "${1:-build}")
 SECONDS_PER_RUN=${2:-3}
+REPEAT=${3:-3}
 BENCH="$BUILD/tests/tools/ztsockbench"
 [[ -x $BENCH ]] || { echo "no $BENCH: build the ztsockbench target first" >&2; exit 1; }
 SOCKS_PORT=$((20000 + RANDOM % 20000))
@@ -43,22 +46,31 @@ declare -A result
 run() {
   local name=$1
   shift
-  result[$name]=$("$@" --seconds "$SECONDS_PER_RUN") || die "the $name run failed"
-  echo "$name: ${result[$name]}"
+  result[$name]=$("$@" --seconds "$SECONDS_PER_RUN" --repeat "$REPEAT") || die "the $name run failed"
+  echo "$name:"
+  echo "${result[$name]}" | sed 's/^/  /'
 }
 run kernel "$BENCH" client 127.0.0.1 "$KERNEL_PORT"
 run direct "$BENCH" direct "$T/c" "$NWID" "$B_IP" "$PORT"
 run intercept on_a "$BENCH" client "$B_IP" "$PORT"
 run socks5 "$BENCH" client "$B_IP" "$PORT" --socks "127.0.0.1:$SOCKS_PORT"
 
-field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"${result[$1]}"; }
+for path in kernel direct intercept socks5; do echo "$path ${result[$path]//$'\n'/ }"; done >"$T/results"
 echo
-printf "%-10s %10s %9s %9s %12s %12s %14s\n" path MB/s p50_us p99_us "MB/s/kernel" "p50/kernel" "MB/s/direct"
-for path in kernel direct intercept socks5; do
-  "$PYTHON" - "$path" "$(field "$path" throughput_MBps)" "$(field "$path" p50_us)" "$(field "$path" p99_us)" \
-    "$(field kernel throughput_MBps)" "$(field kernel p50_us)" "$(field direct throughput_MBps)" <<'PY'
-import sys
-path, mbps, p50, p99, k_mbps, k_p50, d_mbps = sys.argv[1], *map(float, sys.argv[2:])
-print(f"{path:<10} {mbps:10.1f} {p50:9.1f} {p99:9.1f} {mbps / k_mbps:12.3f} {p50 / k_p50:12.2f} {mbps / d_mbps:14.2f}")
+"$PYTHON" - "$T/results" <<'PY'
+import re, statistics, sys
+rows, count = {}, 0
+for line in open(sys.argv[1]):
+    path, rest = line.split(" ", 1)
+    runs = [dict((k, float(v)) for k, v in re.findall(r"(\w+)=([0-9.]+)", part))
+            for part in re.split(r"(?=throughput_MBps=)", rest) if part.strip()]
+    count = len(runs)
+    rows[path] = {k: statistics.median(r[k] for r in runs) for k in ("throughput_MBps", "p50_us", "p99_us")}
+kernel, direct = rows["kernel"], rows["direct"]
+print(f"medians of {count} runs each")
+print("path           MB/s   p50 us   p99 us  MB/s/kernel  p50/kernel  MB/s/direct  p50/direct")
+for path, r in rows.items():
+    mbps, p50, p99 = r["throughput_MBps"], r["p50_us"], r["p99_us"]
+    print(f"{path:<10} {mbps:8.1f} {p50:8.1f} {p99:8.1f} {mbps / kernel['throughput_MBps']:12.3f} "
+          f"{p50 / kernel['p50_us']:11.2f} {mbps / direct['throughput_MBps']:12.2f} {p50 / direct['p50_us']:11.2f}")
 PY
-done

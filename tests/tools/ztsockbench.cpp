@@ -5,11 +5,11 @@
 // node running inside this process.
 //
 //   ztsockbench serve PORT
-//   ztsockbench client HOST PORT [--socks HOST:PORT] [--seconds S]
-//   ztsockbench direct HOME NWID HOST PORT [--seconds S]
+//   ztsockbench client HOST PORT [--socks HOST:PORT] [--seconds S] [--repeat N]
+//   ztsockbench direct HOME NWID HOST PORT [--seconds S] [--repeat N]
 //       (a zts_ node with HOME's identity and planet runs in this process,
 //        joins NWID; the measurement uses its zts_ sockets)
-// Prints: "throughput_MBps=N p50_us=N p99_us=N".
+// Prints one line per repetition: "throughput_MBps=N p50_us=N p99_us=N".
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -210,16 +210,25 @@ int measure(const Calls& c, const std::function<int()>& open, double seconds) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   double seconds = 3;
+  int repeat = 1;
   std::string socks;
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
     if (args[i] == "--seconds") seconds = std::atof(args[i + 1].c_str());
+    if (args[i] == "--repeat") repeat = std::max(1, std::atoi(args[i + 1].c_str()));
     if (args[i] == "--socks") socks = args[i + 1];
   }
+  auto repeated = [repeat](const std::function<int()>& once) {
+    for (int i = 0; i < repeat; ++i)
+      if (int status = once(); status != 0) return status;
+    return 0;
+  };
   signal(SIGPIPE, SIG_IGN);
   if (args.size() >= 2 && args[0] == "serve") serve(std::atoi(args[1].c_str()));
   if (args.size() >= 3 && args[0] == "client") {
     const int port = std::atoi(args[2].c_str());
-    return measure(libc_calls(), [&] { return libc_connect(args[1].c_str(), port, socks); }, seconds);
+    return repeated([&] {
+      return measure(libc_calls(), [&] { return libc_connect(args[1].c_str(), port, socks); }, seconds);
+    });
   }
   if (args.size() >= 5 && args[0] == "direct") {
     const std::string home = args[1];
@@ -242,7 +251,9 @@ int main(int argc, char** argv) {
       const int probe = zts_connect_to(host.c_str(), port);
       if (probe < 0) continue;
       zts_bsd_close(probe);
-      status = measure(zts_calls(), [&] { return zts_connect_to(host.c_str(), port); }, seconds);
+      status = repeated([&] {
+        return measure(zts_calls(), [&] { return zts_connect_to(host.c_str(), port); }, seconds);
+      });
       break;
     }
     zts_node_stop();
