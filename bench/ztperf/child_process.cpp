@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <thread>
 
 extern char** environ;
@@ -30,7 +31,11 @@ ChildProcess::ChildProcess(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (auto& a : owned) argv.push_back(a.data());
   argv.push_back(nullptr);
-  if (posix_spawn(&pid_, "/proc/self/exe", &actions, nullptr, argv.data(), environ) != 0)
+  // The path /proc/self/exe names, not the link itself: under valgrind the
+  // link is valgrind's, the name it reads is ours.
+  std::error_code ec;
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec || posix_spawn(&pid_, self.c_str(), &actions, nullptr, argv.data(), environ) != 0)
     pid_ = -1;
   posix_spawn_file_actions_destroy(&actions);
   close(to_child[0]);

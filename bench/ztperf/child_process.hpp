@@ -13,7 +13,7 @@ namespace ztperf {
 
 class ChildProcess {
  public:
-  // Runs /proc/self/exe with `args` (argv[1..]). nullopt-like empty pid on failure.
+  // Runs this program again with `args` (argv[1..]); started() is false on failure.
   explicit ChildProcess(const std::vector<std::string>& args);
   ~ChildProcess();  // kills the child if it still runs
   ChildProcess(const ChildProcess&) = delete;

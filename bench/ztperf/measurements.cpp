@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <sys/resource.h>
 #include <thread>
 
 #include "embedded_node.hpp"
@@ -105,7 +106,8 @@ Throughput tcp_throughput(SocketApi& api, const std::string& ip, std::uint16_t p
   const double elapsed = seconds_since(start);
   for (int fd : fds) api.close_fd(fd);
   out.ok = !failed;
-  out.mb_per_s = static_cast<double>(received.load()) / elapsed / 1e6;
+  out.bytes = static_cast<double>(received.load());
+  out.mb_per_s = out.bytes / elapsed / 1e6;
   return out;
 }
 
@@ -168,6 +170,13 @@ std::uint64_t peak_rss_bytes() {
   while (std::getline(status, line))
     if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
   return 0;
+}
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(u.ru_utime) + seconds(u.ru_stime);
 }
 
 }  // namespace ztperf

@@ -30,6 +30,7 @@ struct ServerPorts {
 
 struct Throughput {
   double mb_per_s = 0;  // 10^6 bytes of payload per second, received by the server
+  double bytes = 0;
   bool ok = false;
 };
 // `streams` connections sending at once for about `seconds`; every byte
@@ -57,5 +58,7 @@ ConnectionRate connection_rate(SocketApi& api, const std::string& ip, std::uint1
 double median(std::vector<double> values);
 // VmHWM of this process, in bytes.
 std::uint64_t peak_rss_bytes();
+// User + system CPU time of this process so far, in seconds.
+double cpu_seconds();
 
 }  // namespace ztperf

@@ -90,8 +90,10 @@ void wait_for_stdin_eof() {
               k_echo, k_acc, ms_between(node->started_ns(), node->online_ns()),
               ms_between(node->started_ns(), node->ready_ns()));
   std::fflush(stdout);
+  const double cpu_at_ready = cpu_seconds();
   wait_for_stdin_eof();
-  std::printf("RSS %llu\n", static_cast<unsigned long long>(peak_rss_bytes()));
+  std::printf("RSS %llu CPU %.3f\n", static_cast<unsigned long long>(peak_rss_bytes()),
+              cpu_seconds() - cpu_at_ready);
   std::fflush(stdout);
   // Connection threads may still sit in lwIP: no orderly teardown.
   std::_Exit(0);
@@ -105,7 +107,14 @@ struct ClientArgs {
   std::vector<std::uint16_t> zts_ports, kernel_ports;  // sink, echo, accept-close
   double seconds = 1;
   int runs = 3;
+  std::string only;  // comma-separated subset of tcp1,tcp4,rr,crr; empty: all
+  bool kernel = true;
 };
+
+bool wanted(const std::string& only, const char* test) {
+  if (only.empty()) return true;
+  return ("," + only + ",").find(std::string(",") + test + ",") != std::string::npos;
+}
 
 void result(const char* key, double zts, double kernel) {
   std::printf("RESULT %s %.3f %.3f\n", key, zts, kernel);
@@ -135,20 +144,28 @@ void result(const char* key, double zts, double kernel) {
     std::vector<double> tcp1, tcp4, p50, p99, cps;
   };
   std::map<std::string, Series> by_api;
+  double zts_bytes = 0;
+  const double cpu_before = cpu_seconds();
   for (int run = 0; run < a.runs; ++run) {
     for (SocketApi* api : {&zts_api(), &kernel_api()}) {
       const bool zts = api == &zts_api();
+      if (!zts && !a.kernel) continue;
       const std::string target = zts ? a.server_ip : "127.0.0.1";
       const auto& ports = zts ? a.zts_ports : a.kernel_ports;
       Series& s = by_api[api->name()];
       std::fprintf(stderr, "ztperf: run %d/%d over %s\n", run + 1, a.runs, api->name());
-      const Throughput t1 = tcp_throughput(*api, target, ports[0], 1, a.seconds);
-      const Throughput t4 = tcp_throughput(*api, target, ports[0], 4, a.seconds);
-      const Latency rr = request_response(*api, target, ports[1], a.seconds);
-      const ConnectionRate cr = connection_rate(*api, target, ports[2], a.seconds);
+      // A measurement left out counts as done, with zeros.
+      Throughput t1{.ok = true}, t4{.ok = true};
+      Latency rr{.ok = true};
+      ConnectionRate cr{.ok = true};
+      if (wanted(a.only, "tcp1")) t1 = tcp_throughput(*api, target, ports[0], 1, a.seconds);
+      if (wanted(a.only, "tcp4")) t4 = tcp_throughput(*api, target, ports[0], 4, a.seconds);
+      if (wanted(a.only, "rr")) rr = request_response(*api, target, ports[1], a.seconds);
+      if (wanted(a.only, "crr")) cr = connection_rate(*api, target, ports[2], a.seconds);
       if (!t1.ok || !t4.ok || !rr.ok || !cr.ok)
         die(std::string("client: a measurement over ") + api->name() + " failed (error " +
             std::to_string(api->last_error()) + ")");
+      if (zts) zts_bytes += t1.bytes + t4.bytes;
       s.tcp1.push_back(t1.mb_per_s);
       s.tcp4.push_back(t4.mb_per_s);
       s.p50.push_back(rr.p50_us);
@@ -163,10 +180,12 @@ void result(const char* key, double zts, double kernel) {
   result("rr_p50_us", median(z.p50), median(k.p50));
   result("rr_p99_us", median(z.p99), median(k.p99));
   result("connections_per_s", median(z.cps), median(k.cps));
+  result("zts_bytes", zts_bytes, -1);
   std::string runs;
   for (double v : z.tcp1) runs += " " + std::to_string(static_cast<int>(v));
   std::fprintf(stderr, "ztperf: single-stream runs (MB/s):%s\n", runs.c_str());
-  std::printf("RSS %llu\nDONE\n", static_cast<unsigned long long>(peak_rss_bytes()));
+  std::printf("RSS %llu CPU %.3f\nDONE\n", static_cast<unsigned long long>(peak_rss_bytes()),
+              cpu_seconds() - cpu_before);
   std::fflush(stdout);
   std::_Exit(0);
 }
@@ -178,6 +197,8 @@ struct AllArgs {
   int runs = 3;
   unsigned mtu = 2800;
   bool keep = false;
+  std::string only;
+  bool no_kernel = false;
 };
 
 std::string load_average() {
@@ -244,10 +265,11 @@ int run_all(const AllArgs& a) {
                        world->planet_file().string(), "--network", nwid, "--server", r[1],
                        "--ports", r[2] + "," + r[3] + "," + r[4], "--kernel-ports",
                        r[5] + "," + r[6] + "," + r[7], "--seconds", std::to_string(a.seconds),
-                       "--runs", std::to_string(a.runs)});
+                       "--runs", std::to_string(a.runs), "--only", a.only,
+                       a.no_kernel ? "--no-kernel" : "--kernel"});
   if (!client.started()) die("cannot start the client process");
   std::map<std::string, std::pair<double, double>> results;
-  double client_rss = 0;
+  double client_rss = 0, client_cpu = 0, server_cpu = 0;
   bool done = false;
   const auto deadline = std::chrono::steady_clock::now() + budget;
   while (!done) {
@@ -257,7 +279,10 @@ int run_all(const AllArgs& a) {
     if (!line) die("the client stopped or ran out of time");
     const std::vector<std::string> w = words(*line);
     if (w.size() == 4 && w[0] == "RESULT") results[w[1]] = {std::stod(w[2]), std::stod(w[3])};
-    if (w.size() == 2 && w[0] == "RSS") client_rss = std::stod(w[1]);
+    if (w.size() == 4 && w[0] == "RSS") {
+      client_rss = std::stod(w[1]);
+      client_cpu = std::stod(w[3]);
+    }
     done = !w.empty() && w[0] == "DONE";
   }
   client.wait(5s);
@@ -265,7 +290,10 @@ int run_all(const AllArgs& a) {
   double server_rss = 0;
   if (const auto line = server.read_line(5s)) {
     const std::vector<std::string> w = words(*line);
-    if (w.size() == 2 && w[0] == "RSS") server_rss = std::stod(w[1]);
+    if (w.size() == 4 && w[0] == "RSS") {
+      server_rss = std::stod(w[1]);
+      server_cpu = std::stod(w[3]);
+    }
   }
   server.wait(5s);
 
@@ -289,6 +317,12 @@ int run_all(const AllArgs& a) {
   print_row("server: start to address (ms)", std::stod(r[9]), -1, 1);
   print_row("peak RSS, server process (MB)", server_rss / 1e6, -1, 1);
   print_row("peak RSS, client process (MB)", client_rss / 1e6, -1, 1);
+  print_row("CPU while measuring, server (s)", server_cpu, -1, 2);
+  print_row("CPU while measuring, client (s)", client_cpu, -1, 2);
+  // Only the ztsdk throughput tests ran: CPU cost of the data path per MB.
+  const double mb = get("zts_bytes").first / 1e6;
+  if (a.no_kernel && !wanted(a.only, "rr") && !wanted(a.only, "crr") && mb > 0)
+    print_row("CPU per MB, both processes (us)", (server_cpu + client_cpu) / mb * 1e6, -1, 1);
   return 0;
 }
 
@@ -312,7 +346,9 @@ int main(int argc, char** argv) {
   app.add_option("--runs", all.runs, "runs of each measurement (medians are printed)")
       ->check(CLI::Range(1, 15));
   app.add_option("--mtu", all.mtu, "the network's MTU")->check(CLI::Range(1280, 10000));
-  app.add_flag("--keep", all.keep, "keep the temporary homes (printed)");
+  app.add_flag("--keep", all.keep, "keep the temporary homes");
+  app.add_option("--only", all.only, "measure only these: tcp1,tcp4,rr,crr");
+  app.add_flag("--no-kernel", all.no_kernel, "skip the kernel's side (for profiling)");
 
   NodeArgs server_args;
   CLI::App* server = app.add_subcommand("server", "the serving half (started by ztperf)");
@@ -327,6 +363,8 @@ int main(int argc, char** argv) {
   client->add_option("--kernel-ports", kernel_ports)->required();
   client->add_option("--seconds", client_args.seconds);
   client->add_option("--runs", client_args.runs);
+  client->add_option("--only", client_args.only);
+  client->add_flag("--kernel,!--no-kernel", client_args.kernel);
   CLI11_PARSE(app, argc, argv);
 
   if (server->parsed()) run_server(server_args);
