@@ -137,7 +137,14 @@ CredentialResult Membership::add_revocation(const Revocation& rev, const Identit
 bool Membership::allowed(const NetworkConfig& mine, const Identity& peer) const {
   if (mine.is_public()) return true;
   return static_cast<std::int64_t>(com_.timestamp()) > com_revocation_threshold_ &&
-         mine.com.agrees_with(com_, peer);
+         mine.com.agrees_with(com_, identity_hash(peer));
+}
+
+const std::array<std::uint8_t, 48>& Membership::identity_hash(const Identity& peer) const {
+  if (!identity_hash_ || identity_hash_->address != peer.address() ||
+      identity_hash_->public_key != peer.public_key())
+    identity_hash_ = IdentityHash{peer.address(), peer.public_key(), identity_public_key_hash(peer)};
+  return identity_hash_->hash;
 }
 
 std::optional<std::int64_t> Membership::threshold(CredentialType type, std::uint32_t id) const {

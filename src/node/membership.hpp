@@ -76,7 +76,17 @@ class Membership {
   bool timestamp_valid(const NetworkConfig& mine, const C& cred, CredentialType type) const;
   std::optional<std::int64_t> threshold(CredentialType type, std::uint32_t id) const;
 
+  // identity_public_key_hash of the peer, for allowed() on every frame; kept
+  // with the identity it was computed for.
+  struct IdentityHash {
+    Address address;
+    crypto::C25519Public public_key{};
+    std::array<std::uint8_t, 48> hash{};
+  };
+  const std::array<std::uint8_t, 48>& identity_hash(const Identity& peer) const;
+
   CertificateOfMembership com_;
+  mutable std::optional<IdentityHash> identity_hash_;
   std::int64_t com_revocation_threshold_ = 0;
   std::map<std::uint32_t, Tag> tags_;
   std::map<std::uint32_t, HeldCapability> capabilities_;

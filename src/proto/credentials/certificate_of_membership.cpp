@@ -113,6 +113,12 @@ bool CertificateOfMembership::verify(const Identity& controller) const {
 
 bool CertificateOfMembership::agrees_with(const CertificateOfMembership& other,
                                           const Identity& other_identity) const {
+  return agrees_with(other, identity_public_key_hash(other_identity));
+}
+
+bool CertificateOfMembership::agrees_with(
+    const CertificateOfMembership& other,
+    const std::array<std::uint8_t, 48>& other_identity_hash) const {
   if (empty() || other.empty()) return false;
   bool has_identity_hash = false;
   for (const auto& mine : qualifiers()) {
@@ -125,10 +131,9 @@ bool CertificateOfMembership::agrees_with(const CertificateOfMembership& other,
   }
   // Without a hash of our own we are on an old controller that issues none.
   if (has_identity_hash) {
-    const auto hash = identity_public_key_hash(other_identity);
     for (std::size_t i = 0; i < kIdentityHashWords; ++i) {
       const ComQualifier* theirs = other.find_last(kIdentityHashFirstId + i);
-      if (!theirs || theirs->value != load_be(hash.data() + 8 * i, 8)) return false;
+      if (!theirs || theirs->value != load_be(other_identity_hash.data() + 8 * i, 8)) return false;
     }
   }
   return true;

@@ -60,6 +60,10 @@ class CertificateOfMembership {
   // and when we carry an identity hash, `other` carries exactly the hash of
   // `other_identity`.
   bool agrees_with(const CertificateOfMembership& other, const Identity& other_identity) const;
+  // The same with identity_public_key_hash(other_identity) computed by the
+  // caller (a SHA-384 per frame otherwise: members keep it).
+  bool agrees_with(const CertificateOfMembership& other,
+                   const std::array<std::uint8_t, 48>& other_identity_hash) const;
 
   // Values of the reserved qualifiers (0 when absent).
   std::uint64_t timestamp() const { return value_of(kTimestampId); }

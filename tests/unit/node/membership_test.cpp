@@ -79,6 +79,15 @@ TEST(Membership, AComIsCheckedStoredAndAgreedWith) {
   EXPECT_EQ(m.add_com(com, &controller()), CredentialResult::kAcceptedRedundant);
   EXPECT_TRUE(m.allowed(mine, member_b()));
   EXPECT_FALSE(m.allowed(mine, member_a()));  // the COM binds B's key
+  // B's address with A's key (an impostor): the hash kept for B is not reused.
+  const std::string b_text = member_b().to_string(false);
+  const std::string a_text = member_a().to_string(false);
+  const std::optional<Identity> impostor =
+      Identity::from_string(b_text.substr(0, 13) + a_text.substr(13));
+  ASSERT_TRUE(impostor);
+  EXPECT_EQ(impostor->address(), member_b().address());
+  EXPECT_FALSE(m.allowed(mine, *impostor));
+  EXPECT_TRUE(m.allowed(mine, member_b()));
   // Older than what we hold: refused.
   EXPECT_EQ(m.add_com(com_for(member_b(), kVectorTs), &controller()), CredentialResult::kRejected);
   // A tampered COM fails its signature.
