@@ -193,7 +193,7 @@ std::optional<std::vector<std::uint8_t>> NodeRuntime::load(std::string_view name
 
 void NodeRuntime::remove(std::string_view name) { storage_.remove(name); }
 
-void NodeRuntime::random_bytes(void* out, std::size_t len) { crypto::secure_random(out, len); }
+void NodeRuntime::random_bytes(void* out, std::size_t len) { random_.fill(out, len); }
 
 void NodeRuntime::port_frame(std::uint64_t network_id, MacAddress from, MacAddress to,
                              std::uint16_t ethertype, std::span<const std::uint8_t> data) {
@@ -212,12 +212,13 @@ void NodeRuntime::port_frame(std::uint64_t network_id, MacAddress from, MacAddre
   }
   PortSlot& slot = it->second;
   const std::size_t offset = slot.arena.size();
-  slot.arena.resize(offset + kEthernetHeader + data.size());
-  std::uint8_t* p = slot.arena.data() + offset;
-  to.to_bytes(p);
-  from.to_bytes(p + 6);
-  store_be(p + 12, ethertype, 2);
-  if (!data.empty()) std::memcpy(p + kEthernetHeader, data.data(), data.size());
+  std::uint8_t header[kEthernetHeader];
+  to.to_bytes(header);
+  from.to_bytes(header + 6);
+  store_be(header + 12, ethertype, 2);
+  // Appended, not resized and overwritten: no zero-fill of every frame.
+  slot.arena.insert(slot.arena.end(), header, header + kEthernetHeader);
+  slot.arena.insert(slot.arena.end(), data.begin(), data.end());
   slot.frames.emplace_back(offset, kEthernetHeader + data.size());
   if (slot.arena.size() >= kPortBatchBytes) flush(slot);
 }

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/random.hpp"
 #include "io/event_loop.hpp"
 #include "io/frame_queue.hpp"
 #include "io/udp_transport.hpp"
@@ -146,6 +147,8 @@ class NodeRuntime final : private NodeHost {
   std::uint64_t capture_seq_ = 0;
   std::shared_ptr<GroupInbox> groups_ = std::make_shared<GroupInbox>();
   RuntimeCounters counters_;
+  // The engine draws random bytes for every packet it sends.
+  crypto::BufferedRandom random_;
   std::uint64_t hook_ = 0;
   io::TimerId timer_ = 0;
   std::int64_t timer_due_ = 0;
