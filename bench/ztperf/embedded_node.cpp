@@ -28,6 +28,7 @@ std::unique_ptr<EmbeddedNode> EmbeddedNode::start(const EmbeddedNodeOptions& opt
   r.udp.primary_port = 0;
   r.udp.ipv6 = false;
   r.node.allow_loopback_paths = true;
+  if (options.loopback_mtu != 0) r.node.loopback_mtu = options.loopback_mtu;
   n->runtime_ = zt::runtime::NodeRuntime::open(
       *n->loop_, n->home_->identity(), *planet, {}, *n->storage_, n->driver_.get(), r,
       [raw = n.get()](const zt::NodeEvent& e) { raw->on_event(e); }, nullptr, error);

@@ -28,6 +28,7 @@ struct EmbeddedNodeOptions {
   std::filesystem::path home;  // holds identity.secret
   std::filesystem::path planet_file;
   std::uint64_t network_id = 0;
+  std::size_t loopback_mtu = 0;  // 0: the engine's default
 };
 
 // Monotonic nanoseconds, the clock of every ztperf timing.

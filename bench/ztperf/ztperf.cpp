@@ -37,12 +37,14 @@ constexpr auto kReadyTimeout = 15s;
 
 struct NodeArgs {
   std::string home, planet, network;
+  std::size_t loopback_mtu = 0;
 };
 
 void add_node_options(CLI::App& app, NodeArgs& a) {
   app.add_option("--home", a.home, "the node's home (identity.secret)")->required();
   app.add_option("--planet", a.planet, "the private planet")->required();
   app.add_option("--network", a.network, "network id (16 hex digits)")->required();
+  app.add_option("--loopback-mtu", a.loopback_mtu, "path MTU over loopback (0: default)");
 }
 
 [[noreturn]] void die(const std::string& why) {
@@ -60,7 +62,7 @@ std::unique_ptr<EmbeddedNode> start_node(const NodeArgs& a, std::string* ip) {
   const std::optional<std::uint64_t> nwid = zt::parse_hex_u64(a.network);
   if (!nwid) die("bad network id " + a.network);
   std::string error;
-  auto node = EmbeddedNode::start({a.home, a.planet, *nwid}, &error);
+  auto node = EmbeddedNode::start({a.home, a.planet, *nwid, a.loopback_mtu}, &error);
   if (!node) die(error);
   const std::optional<zt::InetAddress> address = node->wait_for_ipv4(kReadyTimeout);
   if (!address) die("the node got no IPv4 address on the network");
@@ -199,6 +201,7 @@ struct AllArgs {
   bool keep = false;
   std::string only;
   bool no_kernel = false;
+  std::size_t loopback_mtu = 0;
 };
 
 std::string load_average() {
@@ -252,8 +255,10 @@ int run_all(const AllArgs& a) {
   std::fprintf(stderr, "ztperf: root, controller and network %s ready in %.0f ms\n", nwid.c_str(),
                ms_between(t0, now_ns()));
 
+  const std::string loopback_mtu = std::to_string(a.loopback_mtu);
   ChildProcess server({"server", "--home", server_home.string(), "--planet",
-                       world->planet_file().string(), "--network", nwid});
+                       world->planet_file().string(), "--network", nwid, "--loopback-mtu",
+                       loopback_mtu});
   if (!server.started()) die("cannot start the server process");
   const std::optional<std::string> ready = server.read_line(kReadyTimeout + 5s);
   const std::vector<std::string> r = ready ? words(*ready) : std::vector<std::string>{};
@@ -262,7 +267,8 @@ int run_all(const AllArgs& a) {
   const auto budget = std::chrono::milliseconds(
       static_cast<std::int64_t>(a.runs * a.seconds * 8 * 1000 * 1.5) + 30000);
   ChildProcess client({"client", "--home", client_home.string(), "--planet",
-                       world->planet_file().string(), "--network", nwid, "--server", r[1],
+                       world->planet_file().string(), "--network", nwid, "--loopback-mtu",
+                       loopback_mtu, "--server", r[1],
                        "--ports", r[2] + "," + r[3] + "," + r[4], "--kernel-ports",
                        r[5] + "," + r[6] + "," + r[7], "--seconds", std::to_string(a.seconds),
                        "--runs", std::to_string(a.runs), "--only", a.only,
@@ -349,6 +355,8 @@ int main(int argc, char** argv) {
   app.add_flag("--keep", all.keep, "keep the temporary homes");
   app.add_option("--only", all.only, "measure only these: tcp1,tcp4,rr,crr");
   app.add_flag("--no-kernel", all.no_kernel, "skip the kernel's side (for profiling)");
+  app.add_option("--loopback-mtu", all.loopback_mtu,
+                 "path MTU between the nodes over loopback (1432: fragment as upstream does)");
 
   NodeArgs server_args;
   CLI::App* server = app.add_subcommand("server", "the serving half (started by ztperf)");

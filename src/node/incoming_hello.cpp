@@ -94,7 +94,8 @@ void NodeEngine::on_hello_collision(std::int64_t now, LocalSocket socket, const 
   e.code = static_cast<std::uint8_t>(ErrorCode::kIdentityCollision);
   write_error(w, e);
   if (reply.append_bytes(body))
-    send_armored(now, reply, claimant_key, CipherSuite::kPoly1305Salsa2012, Endpoint{socket, from});
+    send_armored(now, reply, claimant_key, CipherSuite::kPoly1305Salsa2012, Endpoint{socket, from},
+                 mtu_);
 }
 
 void NodeEngine::process_hello(std::int64_t now, Peer& peer, LocalSocket socket,

@@ -32,6 +32,12 @@ struct NodeOptions {
   std::int64_t peer_activity_timeout_ms = 500000;
   // Path MTU for fragmenting.
   std::size_t physical_mtu = 1432;
+  // Path MTU of loopback paths to the peer itself (a ztsdk-only kind of
+  // path: upstream refuses them). Loopback carries 64 KiB datagrams, so by
+  // default packets go whole instead of as 2-3 fragments; physical_mtu's
+  // value gives upstream's behaviour. Packets relayed through a root use
+  // physical_mtu, since the root's next hop may not be loopback.
+  std::size_t loopback_mtu = kMaxPacketLength;
   // The window of packet ids remembered per peer for replay detection.
   std::size_t replay_window = 1024;
   // Peers kept besides the roots; the least recently heard one makes room.

@@ -42,6 +42,7 @@ NodeEngine::NodeEngine(const Identity& identity, const World& planet, NodeHost& 
       host_(host),
       options_(options),
       mtu_(std::clamp(options.physical_mtu, kMinPhysMtu, kMaxPhysMtu)),
+      loopback_mtu_(std::clamp(options.loopback_mtu, kMinPhysMtu, kMaxPhysMtu)),
       hash_seed_(seed_from(host)),
       topology_(identity, options.max_peers, options.replay_window,
                 options.peer_activity_timeout_ms),
@@ -99,14 +100,20 @@ std::uint64_t NodeEngine::echo(std::int64_t now, Address to) {
 
 bool NodeEngine::send(std::int64_t now, Address to, Verb verb,
                       std::span<const std::uint8_t> payload) {
+  return send(now, to, verb, payload, {});
+}
+
+bool NodeEngine::send(std::int64_t now, Address to, Verb verb, std::span<const std::uint8_t> head,
+                      std::span<const std::uint8_t> tail) {
   if (to.is_reserved() || to == me_.address()) return false;
-  if (payload.size() > kMaxPacketLength - kMinPacketLength) return false;
+  if (head.size() + tail.size() > kMaxPacketLength - kMinPacketLength) return false;
   Peer* peer = topology_.find(to);
   if (!peer) peer = recall_peer(now, to);
-  if (peer && send_now(now, *peer, verb, payload)) return true;
+  if (peer && send_now(now, *peer, verb, head, tail)) return true;
   // No identity or no route yet: hold it while a WHOIS (or a path) turns up.
-  if (queued_.push({to, now, verb, Bytes(payload.begin(), payload.end())}))
-    ++counters_.drop_unknown_peer;
+  Bytes payload(head.begin(), head.end());
+  payload.insert(payload.end(), tail.begin(), tail.end());
+  if (queued_.push({to, now, verb, std::move(payload)})) ++counters_.drop_unknown_peer;
   arm_queue_retry(now);
   if (!topology_.find(to)) send_whois(now, to);
   return true;

@@ -42,6 +42,8 @@ class NodeEngine final : public Vl1Services {
   std::uint64_t echo(std::int64_t now, Address to);
   bool send(std::int64_t now, Address to, Verb verb,
             std::span<const std::uint8_t> payload) override;
+  bool send(std::int64_t now, Address to, Verb verb, std::span<const std::uint8_t> head,
+            std::span<const std::uint8_t> tail) override;
   void set_packet_handler(PacketHandler* handler) { handler_ = handler; }
   const Identity& identity() const override { return me_; }
   bool online(std::int64_t now) const;
@@ -116,15 +118,20 @@ class NodeEngine final : public Vl1Services {
   // False when there is no route or the packet cannot be fragmented.
   bool transmit(std::int64_t now, Peer& peer, Packet& packet,
                 const std::optional<Endpoint>& to = std::nullopt);
+  // `mtu`: the path's, see mtu_for.
   bool send_armored(std::int64_t now, Packet& packet, const PeerKey& key, CipherSuite suite,
-                    const Endpoint& to);
+                    const Endpoint& to, std::size_t mtu);
+  // The MTU for packets to a peer over `path`: loopback_mtu for its own
+  // loopback paths, physical_mtu otherwise (and for anything relayed).
+  std::size_t mtu_for(const InetAddress& path, bool relayed) const;
   bool send_hello(std::int64_t now, Peer& peer, const std::optional<Endpoint>& to);
   bool send_ok(std::int64_t now, Peer& peer, const Packet& request,
                std::span<const std::uint8_t> body, const Endpoint& to);
   // §18.2's attemptToContactAt: HELLO, or an empty ECHO when it will do.
   void contact(std::int64_t now, Peer& peer, const Endpoint& to, bool full_hello);
   void send_whois(std::int64_t now, Address target);
-  bool send_now(std::int64_t now, Peer& peer, Verb verb, std::span<const std::uint8_t> payload);
+  bool send_now(std::int64_t now, Peer& peer, Verb verb, std::span<const std::uint8_t> head,
+                std::span<const std::uint8_t> tail = {});
 
   // relay.cpp
   void relay(std::int64_t now, const InetAddress& from, std::span<const std::uint8_t> data,
@@ -156,6 +163,7 @@ class NodeEngine final : public Vl1Services {
   NodeHost& host_;
   NodeOptions options_;
   std::size_t mtu_;
+  std::size_t loopback_mtu_;
   NodeCounters counters_;
   std::uint64_t hash_seed_;
   Topology topology_;

@@ -1,5 +1,6 @@
 // Building, armoring, fragmenting and sending packets (vl1.md §8.5, §10.1).
 #include "node/node_engine.hpp"
+#include "node/path_policy.hpp"
 #include "proto/packet_armor.hpp"
 #include "proto/packet_compress.hpp"
 #include "proto/verbs/hello.hpp"
@@ -38,18 +39,21 @@ Packet NodeEngine::new_packet(Address to, Verb verb) {
   return Packet(random_u64(), to, me_.address(), verb);
 }
 
+std::size_t NodeEngine::mtu_for(const InetAddress& path, bool relayed) const {
+  return !relayed && ip_scope(path) == IpScope::kLoopback ? loopback_mtu_ : mtu_;
+}
+
 bool NodeEngine::send_armored(std::int64_t now, Packet& packet, const PeerKey& key,
-                              CipherSuite suite, const Endpoint& to) {
-  packet.set_fragmented(needs_fragmenting(packet.size(), mtu_));
+                              CipherSuite suite, const Endpoint& to, std::size_t mtu) {
+  packet.set_fragmented(needs_fragmenting(packet.size(), mtu));
   armor(packet.bytes(), key, suite);
-  const std::vector<Bytes> parts = fragment_packet(packet.bytes(), mtu_);
-  if (parts.empty()) return false;
+  if (!fragments_needed(packet.bytes(), mtu)) return false;
   // Every packet may be answered; OK/ERROR name the id as it went out.
   expecting_.expect(packet.packet_id());
-  for (const Bytes& part : parts) {
-    host_.send_datagram(to.socket, to.address, part, 0);
+  split_packet(packet.bytes(), mtu, [&](std::span<const std::uint8_t> datagram) {
+    host_.send_datagram(to.socket, to.address, datagram, 0);
     ++counters_.tx_datagrams;
-  }
+  });
   (void)now;
   return true;
 }
@@ -58,6 +62,7 @@ bool NodeEngine::transmit(std::int64_t now, Peer& peer, Packet& packet,
                           const std::optional<Endpoint>& to) {
   Endpoint dest;
   Path* path = nullptr;
+  bool relayed = false;
   if (to) {
     dest = *to;
     path = peer.find_path(to->socket, to->address);
@@ -69,9 +74,12 @@ bool NodeEngine::transmit(std::int64_t now, Peer& peer, Packet& packet,
     if (!upstream) return false;
     path = upstream->best_path(now);
     dest = {path->socket(), path->address()};
+    relayed = true;
   }
   if (worth_compressing(packet.verb())) compress_payload(packet);
-  if (!send_armored(now, packet, peer.key(), peer.cipher_for(packet.verb()), dest)) return false;
+  if (!send_armored(now, packet, peer.key(), peer.cipher_for(packet.verb()), dest,
+                    mtu_for(dest.address, relayed)))
+    return false;
   if (path) path->sent(now);
   return true;
 }
@@ -129,9 +137,9 @@ void NodeEngine::send_whois(std::int64_t now, Address target) {
 }
 
 bool NodeEngine::send_now(std::int64_t now, Peer& peer, Verb verb,
-                          std::span<const std::uint8_t> payload) {
+                          std::span<const std::uint8_t> head, std::span<const std::uint8_t> tail) {
   Packet packet = new_packet(peer.address(), verb);
-  if (!packet.append_bytes(payload)) return false;
+  if (!packet.append_bytes(head) || !packet.append_bytes(tail)) return false;
   return transmit(now, peer, packet);
 }
 

@@ -26,6 +26,10 @@ class Vl1Services {
   // One packet; held while VL1 looks the peer up. False when it cannot go at all.
   virtual bool send(std::int64_t now, Address to, Verb verb,
                     std::span<const std::uint8_t> payload) = 0;
+  // The same with the payload in two pieces (a verb's fields, then the data
+  // they describe), so a frame is not first copied into one buffer.
+  virtual bool send(std::int64_t now, Address to, Verb verb, std::span<const std::uint8_t> head,
+                    std::span<const std::uint8_t> tail) = 0;
   // Roots of the planet and moons (not ourselves).
   virtual std::vector<Address> upstreams() const = 0;
   virtual bool am_upstream() const = 0;

@@ -125,14 +125,8 @@ void Vl2Engine::send_unicast(std::int64_t now, Network& net, Address dest, MacAd
     send_ext_frame(now, net, dest, 0, to, from, ethertype, data);
     return;
   }
-  Frame f;
-  f.network_id = net.id();
-  f.ethertype = ethertype;
-  f.data = data;
-  Bytes payload;
-  ByteWriter w(payload);
-  write_frame(w, f);
-  if (vl1_.send(now, dest, Verb::kFrame, payload)) ++counters_.frames_out;
+  const auto header = frame_header(net.id(), ethertype);
+  if (vl1_.send(now, dest, Verb::kFrame, header, data)) ++counters_.frames_out;
 }
 
 // §11.5: a foreign destination MAC is behind some bridge: the one we

@@ -39,34 +39,26 @@ void set_fragment_hops(std::span<std::uint8_t> fragment, std::uint8_t hops) {
 
 bool needs_fragmenting(std::size_t size, std::size_t mtu) { return size > mtu; }
 
-std::vector<Bytes> fragment_packet(std::span<const std::uint8_t> armored_packet, std::size_t mtu) {
+std::optional<std::size_t> fragments_needed(std::span<const std::uint8_t> armored_packet,
+                                            std::size_t mtu) {
   const std::size_t size = armored_packet.size();
-  if (size < kMinPacketLength || size > kMaxPacketLength || mtu < kMinPacketLength) return {};
-  if (!needs_fragmenting(size, mtu)) return {Bytes(armored_packet.begin(), armored_packet.end())};
-  if ((armored_packet[kFlagsOffset] & kFlagFragmented) == 0) return {};
-
+  if (size < kMinPacketLength || size > kMaxPacketLength || mtu < kMinPacketLength)
+    return std::nullopt;
+  // A packet that needs fragmenting is larger than the MTU, so the MTU is
+  // below kMaxPacketLength and a fragment fits split_packet's buffer.
+  if (!needs_fragmenting(size, mtu)) return 0;
+  if ((armored_packet[kFlagsOffset] & kFlagFragmented) == 0) return std::nullopt;
   const std::size_t chunk = mtu - kMinFragmentLength;
-  const std::size_t remaining = size - mtu;
-  const std::size_t fragments = (remaining + chunk - 1) / chunk;
-  if (fragments + 1 > kMaxPacketFragments) return {};
+  const std::size_t fragments = (size - mtu + chunk - 1) / chunk;
+  if (fragments + 1 > kMaxPacketFragments) return std::nullopt;
+  return fragments;
+}
 
+std::vector<Bytes> fragment_packet(std::span<const std::uint8_t> armored_packet, std::size_t mtu) {
   std::vector<Bytes> out;
-  out.reserve(fragments + 1);
-  out.emplace_back(armored_packet.begin(),
-                   armored_packet.begin() + static_cast<std::ptrdiff_t>(mtu));
-  const auto total = static_cast<std::uint8_t>(fragments + 1);
-  std::size_t pos = mtu;
-  for (std::uint8_t number = 1; number <= fragments; ++number) {
-    const std::size_t n = std::min(chunk, size - pos);
-    Bytes f(kFragmentDataOffset + n);
-    std::memcpy(f.data(), armored_packet.data(), kPacketIdLength + kAddressLength);  // id, dest
-    f[kFragmentIndicatorOffset] = kFragmentIndicator;
-    f[kFragmentCountsOffset] = static_cast<std::uint8_t>((total << 4) | number);
-    f[kFragmentHopsOffset] = 0;
-    std::memcpy(f.data() + kFragmentDataOffset, armored_packet.data() + pos, n);
-    pos += n;
-    out.push_back(std::move(f));
-  }
+  split_packet(armored_packet, mtu, [&out](std::span<const std::uint8_t> datagram) {
+    out.emplace_back(datagram.begin(), datagram.end());
+  });
   return out;
 }
 

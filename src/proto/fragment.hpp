@@ -2,6 +2,7 @@
 // Fragmentation (vl1.md §10): splitting an armored packet that exceeds the
 // path MTU into a head and fragments, and putting received ones back
 // together. Reassembly memory is fixed at construction, whatever arrives.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +51,18 @@ bool needs_fragmenting(std::size_t size, std::size_t mtu);
 std::vector<Bytes> fragment_packet(std::span<const std::uint8_t> armored_packet,
                                    std::size_t mtu = kDefaultPhysMtu);
 
+// The number of fragments after the head that split_packet will emit, or
+// nullopt where fragment_packet returns empty.
+std::optional<std::size_t> fragments_needed(std::span<const std::uint8_t> armored_packet,
+                                            std::size_t mtu);
+
+// What fragment_packet does without allocating, for the send path: calls
+// emit(datagram) for the head, a view of the packet itself, then for each
+// fragment, built in a buffer on the stack (valid during the call). False,
+// with nothing emitted, where fragment_packet returns empty.
+template <class Emit>
+bool split_packet(std::span<const std::uint8_t> armored_packet, std::size_t mtu, Emit&& emit);
+
 // Why the reassembler dropped something, for the engine's statistics.
 struct ReassemblyCounters {
   std::uint64_t malformed = 0;       // head too short or too long, fragment unparseable
@@ -96,5 +109,32 @@ class Reassembler {
   std::unique_ptr<std::array<Entry, kRxQueueSize>> entries_;
   ReassemblyCounters counters_;
 };
+
+template <class Emit>
+bool split_packet(std::span<const std::uint8_t> armored_packet, std::size_t mtu, Emit&& emit) {
+  const std::optional<std::size_t> fragments = fragments_needed(armored_packet, mtu);
+  if (!fragments) return false;
+  if (*fragments == 0) {
+    emit(armored_packet);
+    return true;
+  }
+  emit(armored_packet.first(mtu));
+  const std::size_t chunk = mtu - kMinFragmentLength;
+  const auto total = static_cast<std::uint8_t>(*fragments + 1);
+  std::array<std::uint8_t, kMaxPhysMtu> f;
+  std::size_t pos = mtu;
+  for (std::uint8_t number = 1; number <= *fragments; ++number) {
+    const std::size_t n = std::min(chunk, armored_packet.size() - pos);
+    std::copy_n(armored_packet.begin(), kPacketIdLength + kAddressLength, f.begin());  // id, dest
+    f[kFragmentIndicatorOffset] = kFragmentIndicator;
+    f[kFragmentCountsOffset] = static_cast<std::uint8_t>((total << 4) | number);
+    f[kFragmentHopsOffset] = 0;
+    std::copy_n(armored_packet.begin() + static_cast<std::ptrdiff_t>(pos), n,
+                f.begin() + kFragmentDataOffset);
+    emit(std::span<const std::uint8_t>(f.data(), kFragmentDataOffset + n));
+    pos += n;
+  }
+  return true;
+}
 
 }  // namespace zt

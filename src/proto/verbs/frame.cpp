@@ -15,9 +15,16 @@ std::optional<Frame> parse_frame(std::span<const std::uint8_t> payload) {
 }
 
 void write_frame(ByteWriter& w, const Frame& f) {
-  w.u64(f.network_id);
-  w.u16(f.ethertype);
+  w.bytes(frame_header(f.network_id, f.ethertype));
   w.bytes(f.data);
+}
+
+std::array<std::uint8_t, kFrameHeaderSize> frame_header(std::uint64_t network_id,
+                                                        std::uint16_t ethertype) {
+  std::array<std::uint8_t, kFrameHeaderSize> h;
+  store_be(h.data(), network_id, 8);
+  store_be(h.data() + 8, ethertype, 2);
+  return h;
 }
 
 std::optional<ExtFrame> parse_ext_frame(std::span<const std::uint8_t> payload) {

@@ -2,6 +2,7 @@
 // Unicast Ethernet frames (vl1.md §12.7–12.8, vl2.md §9): FRAME, whose MACs
 // are implied by the ZeroTier addresses, EXT_FRAME with explicit MACs, and
 // OK(EXT_FRAME). Spans are views into the parsed payload.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -18,6 +19,11 @@ struct Frame {
 };
 std::optional<Frame> parse_frame(std::span<const std::uint8_t> payload);
 void write_frame(ByteWriter& w, const Frame& f);
+// FRAME's fields before the data (network id, ethertype), for a sender that
+// hands the data over as a second piece instead of copying it behind them.
+inline constexpr std::size_t kFrameHeaderSize = 10;
+std::array<std::uint8_t, kFrameHeaderSize> frame_header(std::uint64_t network_id,
+                                                        std::uint16_t ethertype);
 
 inline constexpr std::uint8_t kExtFrameFlagCom = 0x01;  // deprecated, still parsed
 inline constexpr std::uint8_t kExtFrameSubtypeMask = 0x0e;  // TEE/REDIRECT/WATCH copies

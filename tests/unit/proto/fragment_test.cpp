@@ -184,6 +184,24 @@ TEST(Fragment, SplittingRefusesBadRequests) {
   EXPECT_TRUE(fragment_packet(make_head(5, kMaxPacketLength + 1), 20000).empty());
 }
 
+TEST(Fragment, SplitPacketSendsTheHeadInPlaceAndNothingForBadRequests) {
+  Bytes big = make_head(5, 3000, false);
+  big[kFlagsOffset] |= kFlagFragmented;
+  std::vector<Bytes> seen;
+  const std::uint8_t* head_at = nullptr;
+  ASSERT_TRUE(split_packet(big, kDefaultPhysMtu, [&](std::span<const std::uint8_t> d) {
+    if (seen.empty()) head_at = d.data();
+    seen.emplace_back(d.begin(), d.end());
+  }));
+  EXPECT_EQ(head_at, big.data());  // the head is the packet's own bytes
+  EXPECT_EQ(seen, fragment_packet(big, kDefaultPhysMtu));
+  EXPECT_EQ(fragments_needed(big, kDefaultPhysMtu), std::optional<std::size_t>(2));
+  EXPECT_EQ(fragments_needed(big, 3000), std::optional<std::size_t>(0));
+  int calls = 0;
+  EXPECT_FALSE(split_packet(big, 400, [&](std::span<const std::uint8_t>) { ++calls; }));
+  EXPECT_EQ(calls, 0);
+}
+
 TEST(Fragment, DuplicatesAreIgnored) {
   const auto parts = vector_parts();
   Reassembler r;
