@@ -51,6 +51,8 @@ class EmbeddedNode {
   std::int64_t started_ns() const { return started_ns_; }
   std::int64_t online_ns() const;
   std::int64_t ready_ns() const;
+  // How often the node's loop thread has woken up.
+  std::uint64_t loop_wakeups() const { return loop_->wakeups(); }
 
  private:
   EmbeddedNode() = default;

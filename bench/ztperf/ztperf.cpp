@@ -96,6 +96,8 @@ void wait_for_stdin_eof() {
   wait_for_stdin_eof();
   std::printf("RSS %llu CPU %.3f\n", static_cast<unsigned long long>(peak_rss_bytes()),
               cpu_seconds() - cpu_at_ready);
+  std::fprintf(stderr, "ztperf: server loop wakeups: %llu\n",
+               static_cast<unsigned long long>(node->loop_wakeups()));
   std::fflush(stdout);
   // Connection threads may still sit in lwIP: no orderly teardown.
   std::_Exit(0);
@@ -162,7 +164,13 @@ void result(const char* key, double zts, double kernel) {
       ConnectionRate cr{.ok = true};
       if (wanted(a.only, "tcp1")) t1 = tcp_throughput(*api, target, ports[0], 1, a.seconds);
       if (wanted(a.only, "tcp4")) t4 = tcp_throughput(*api, target, ports[0], 4, a.seconds);
+      const std::uint64_t wakeups_before = node->loop_wakeups();
       if (wanted(a.only, "rr")) rr = request_response(*api, target, ports[1], a.seconds);
+      if (zts && rr.samples > 0)
+        std::fprintf(stderr, "ztperf: request/response p50 %.0f us, client loop wakeups per exchange %.2f\n",
+                     rr.p50_us,
+                     static_cast<double>(node->loop_wakeups() - wakeups_before) /
+                         static_cast<double>(rr.samples));
       if (wanted(a.only, "crr")) cr = connection_rate(*api, target, ports[2], a.seconds);
       if (!t1.ok || !t4.ok || !rr.ok || !cr.ok)
         die(std::string("client: a measurement over ") + api->name() + " failed (error " +

@@ -195,9 +195,17 @@ int EventLoop::next_timeout_ms() const {
   return wait_ms > INT_MAX ? INT_MAX : static_cast<int>(wait_ms);
 }
 
-void EventLoop::dispatch_ready(int timeout_ms) {
+void EventLoop::dispatch_ready(int timeout_ms, std::unique_lock<std::mutex>& pass) {
   epoll_event events[kMaxEventsPerWait];
+  pass_owner_.store(std::thread::id(), std::memory_order_relaxed);
+  pass.unlock();
+  for (std::size_t i = 0; i < unlocked_before_wait_.size(); ++i) {
+    auto fn = unlocked_before_wait_[i].second;
+    fn();
+  }
   const int n = epoll_wait(epoll_fd_, events, kMaxEventsPerWait, timeout_ms);
+  pass.lock();
+  pass_owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   wakeups_.fetch_add(1, std::memory_order_relaxed);
   for (int i = 0; i < n; ++i) {
     if (stop_requested_.load()) return;
@@ -229,11 +237,20 @@ std::uint64_t EventLoop::add_before_wait(std::function<void()> fn) {
   return id;
 }
 
+std::uint64_t EventLoop::add_unlocked_before_wait(std::function<void()> fn) {
+  const std::uint64_t id = next_hook_id_++;
+  unlocked_before_wait_.emplace_back(id, std::move(fn));
+  return id;
+}
+
 void EventLoop::remove_before_wait(std::uint64_t id) {
   std::erase_if(before_wait_, [id](const auto& hook) { return hook.first == id; });
+  std::erase_if(unlocked_before_wait_, [id](const auto& hook) { return hook.first == id; });
 }
 
 void EventLoop::run() {
+  std::unique_lock pass(pass_mutex_);
+  pass_owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   loop_thread_.store(std::this_thread::get_id());
   while (!stop_requested_.load()) {
     // By index: a hook may remove itself or add another.
@@ -241,11 +258,12 @@ void EventLoop::run() {
       auto fn = before_wait_[i].second;
       fn();
     }
-    dispatch_ready(next_timeout_ms());
+    dispatch_ready(next_timeout_ms(), pass);
     fire_due_timers();
   }
   stop_requested_.store(false);
   loop_thread_.store(std::thread::id());
+  pass_owner_.store(std::thread::id(), std::memory_order_relaxed);
 }
 
 }  // namespace zt::io

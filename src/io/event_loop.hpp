@@ -55,6 +55,18 @@ class EventLoop {
   // Any thread: runs fn on the loop thread soon, in posting order.
   void post(std::function<void()> fn);
 
+  // Any thread: runs fn at once on the calling thread if the loop is
+  // between passes (asleep in epoll, or not running), holding the loop's
+  // pass lock, so fn is serialized with everything the loop runs; returns
+  // true. Inside a pass on the loop thread fn simply runs. Returns false without
+  // running fn while the loop (or another thread) is in a pass: post or
+  // queue the work then. For a hot path that should not wait for the loop
+  // thread to wake up; fn must be short and must not wait for the loop.
+  // fn may change what the loop would do (an earlier timer): it must then
+  // wake the loop (post) so the loop looks again.
+  template <typename F>
+  bool try_run_inline(F&& fn);
+
   // Any thread: runs fn on the loop thread and returns its result (true for
   // a void fn), or nullopt/false if it did not start within `timeout` (it
   // then never runs). Once started it is waited for, so fn may safely refer
@@ -77,6 +89,13 @@ class EventLoop {
   // Returns an id for remove_before_wait (never 0).
   std::uint64_t add_before_wait(std::function<void()> fn);
   void remove_before_wait(std::uint64_t id);
+  // Loop thread only, or before run(). Runs fn on every pass after the
+  // before_wait hooks, once the pass lock is released: for work that other
+  // threads should not wait behind to run inline (frames handed to a stack
+  // whose threads answer at once). fn runs on the loop thread but may touch
+  // what the pass lock guards only through try_run_inline. Same ids as
+  // add_before_wait (remove_before_wait removes either kind).
+  std::uint64_t add_unlocked_before_wait(std::function<void()> fn);
 
   // Runs until stop(). A stop() that comes before run() makes it return at once.
   void run();
@@ -98,7 +117,8 @@ class EventLoop {
   void wake();
   void on_wake();
   int next_timeout_ms() const;
-  void dispatch_ready(int timeout_ms);
+  // Waits (without the pass lock), then runs the ready readers (with it).
+  void dispatch_ready(int timeout_ms, std::unique_lock<std::mutex>& pass);
   void fire_due_timers();
   std::int64_t to_monotonic_ns(std::int64_t when_ms);
   TimerId add_timer(std::int64_t deadline_ns, std::function<void()> fn);
@@ -117,6 +137,7 @@ class EventLoop {
   std::uint64_t next_serial_ = 1;
 
   std::vector<std::pair<std::uint64_t, std::function<void()>>> before_wait_;
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> unlocked_before_wait_;
   std::uint64_t next_hook_id_ = 1;
   std::map<std::pair<std::int64_t, TimerId>, std::function<void()>> timers_;
   std::unordered_map<TimerId, std::int64_t> timer_deadlines_;  // monotonic ns
@@ -126,10 +147,30 @@ class EventLoop {
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;
 
+  // Held by the loop thread except while it waits (and runs the unlocked
+  // hooks), and by try_run_inline; pass_owner_ is the thread holding it.
+  std::mutex pass_mutex_;
+  std::atomic<std::thread::id> pass_owner_{};
+
   std::atomic<bool> stop_requested_{false};
   std::atomic<std::thread::id> loop_thread_{};
   std::atomic<std::uint64_t> wakeups_{0};
 };
+
+template <typename F>
+bool EventLoop::try_run_inline(F&& fn) {
+  const std::thread::id me = std::this_thread::get_id();
+  if (pass_owner_.load(std::memory_order_relaxed) == me) {
+    fn();  // already holding the pass lock (the loop's own pass, or nested)
+    return true;
+  }
+  std::unique_lock pass(pass_mutex_, std::try_to_lock);
+  if (!pass.owns_lock()) return false;
+  pass_owner_.store(me, std::memory_order_relaxed);
+  fn();
+  pass_owner_.store(std::thread::id(), std::memory_order_relaxed);
+  return true;
+}
 
 template <typename F>
 auto EventLoop::run_sync(F&& fn, std::chrono::milliseconds timeout) {

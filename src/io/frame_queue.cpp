@@ -39,6 +39,7 @@ bool FrameQueue::push(std::uint64_t tag, std::span<const std::uint8_t> frame) {
     was_empty = entries_.empty();
     entries_.push_back({tag, arena_.size(), frame.size()});
     arena_.insert(arena_.end(), frame.begin(), frame.end());
+    pending_.store(true, std::memory_order_release);
   }
   // Only the first frame of a batch wakes the loop; drain() reads the
   // eventfd before taking the batch, so no wakeup is lost.
@@ -56,6 +57,7 @@ void FrameQueue::drain() {
     std::lock_guard lock(mutex_);
     taken_arena_.swap(arena_);
     taken_entries_.swap(entries_);
+    pending_.store(false, std::memory_order_release);
   }
   for (const Entry& e : taken_entries_)
     consumer_(e.tag, std::span<const std::uint8_t>(taken_arena_.data() + e.offset, e.size));

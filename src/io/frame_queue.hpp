@@ -5,6 +5,7 @@
 // burst costs one wakeup and no allocation per frame once warm. Bounded:
 // when the arena is full, frames are dropped and counted, as a full NIC
 // queue would drop them (TCP retransmits).
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -38,8 +39,11 @@ class FrameQueue {
   // frame was dropped because the queue is full.
   bool push(std::uint64_t tag, std::span<const std::uint8_t> frame);
 
-  // Loop thread: hands everything queued so far to the consumer now.
+  // Loop thread (or a thread the loop lets run in its place): hands
+  // everything queued so far to the consumer now.
   void drain();
+  // Whether frames wait (any thread; a hint that may be stale at once).
+  bool pending() const { return pending_.load(std::memory_order_acquire); }
 
   std::uint64_t dropped() const;
 
@@ -61,6 +65,7 @@ class FrameQueue {
   std::vector<std::uint8_t> arena_;  // producers append here
   std::vector<Entry> entries_;
   std::uint64_t dropped_ = 0;
+  std::atomic<bool> pending_{false};
 
   // The loop's side, swapped with the producers' under the lock.
   std::vector<std::uint8_t> taken_arena_;

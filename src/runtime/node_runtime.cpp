@@ -40,7 +40,9 @@ std::unique_ptr<NodeRuntime> NodeRuntime::open(io::EventLoop& loop, const Identi
       new NodeRuntime(loop, storage, driver, std::move(on_event), std::move(log)));
   auto receiver = [raw = r.get()](LocalSocket socket, const InetAddress& from,
                                   std::span<const std::uint8_t> data) {
+    raw->in_datagram_ = true;
     raw->node_->on_datagram(io::now_ms(), socket, from, data);
+    raw->in_datagram_ = false;
   };
   r->transport_ = io::UdpTransport::open(loop, options.udp, receiver, error);
   if (!r->transport_) return nullptr;
@@ -57,6 +59,7 @@ std::unique_ptr<NodeRuntime> NodeRuntime::open(io::EventLoop& loop, const Identi
   if (options.controller) r->node_->set_controller(options.controller);
   if (options.rejoin_stored_networks) r->rejoin_stored_networks(now);
   r->hook_ = loop.add_before_wait([raw = r.get()] { raw->before_wait(); });
+  r->unlocked_hook_ = loop.add_unlocked_before_wait([raw = r.get()] { raw->deliver_ready(); });
   r->rearm_timer();
   return r;
 }
@@ -71,6 +74,7 @@ NodeRuntime::NodeRuntime(io::EventLoop& loop, Storage& storage, stack::PortDrive
 
 NodeRuntime::~NodeRuntime() {
   if (hook_ != 0) loop_.remove_before_wait(hook_);
+  if (unlocked_hook_ != 0) loop_.remove_before_wait(unlocked_hook_);
   if (timer_ != 0) loop_.cancel(timer_);
   // A port's stack may hand frames to the queue until the port is gone.
   ports_.clear();
@@ -84,10 +88,21 @@ void NodeRuntime::rejoin_stored_networks(std::int64_t now) {
     if (std::optional<std::uint64_t> id = network_id_of_conf(file)) node_->join(now, *id);
 }
 
+// Pass lock held: the pass's frames for each port become ready to deliver.
 void NodeRuntime::before_wait() {
   apply_group_changes();
-  for (auto& [id, slot] : ports_) flush(slot);
+  for (auto& [id, slot] : ports_) {
+    if (slot.gathering.frames.empty() || !slot.ready.frames.empty()) continue;
+    capture_batch(slot.network_id, slot.gathering);  // here, under the pass lock
+    std::swap(slot.gathering, slot.ready);
+  }
   rearm_timer();
+}
+
+// Without the pass lock: the stack's threads woken by these frames can send
+// their answers through the node at once instead of finding it busy.
+void NodeRuntime::deliver_ready() {
+  for (auto& [id, slot] : ports_) deliver(slot, slot.ready);
 }
 
 // One timer, always at the engine's next deadline.
@@ -102,17 +117,21 @@ void NodeRuntime::rearm_timer() {
   });
 }
 
-void NodeRuntime::flush(PortSlot& slot) {
-  if (slot.frames.empty()) return;
-  std::vector<std::span<const std::uint8_t>> batch;
-  batch.reserve(slot.frames.size());
-  for (const auto& [offset, size] : slot.frames) batch.emplace_back(slot.arena.data() + offset, size);
-  counters_.frames_to_stack += batch.size();
-  if (!captures_.empty())
-    for (const auto& frame : batch) capture(slot.network_id, true, frame);
-  if (slot.port) slot.port->deliver(batch);
-  slot.frames.clear();
-  slot.arena.clear();
+void NodeRuntime::deliver(PortSlot& slot, Batch& batch) {
+  if (batch.frames.empty()) return;
+  std::vector<std::span<const std::uint8_t>> spans;
+  spans.reserve(batch.frames.size());
+  for (const auto& [offset, size] : batch.frames) spans.emplace_back(batch.arena.data() + offset, size);
+  counters_.frames_to_stack += spans.size();
+  if (slot.port) slot.port->deliver(spans);
+  batch.frames.clear();
+  batch.arena.clear();
+}
+
+void NodeRuntime::capture_batch(std::uint64_t network_id, const Batch& batch) {
+  if (captures_.empty()) return;
+  for (const auto& [offset, size] : batch.frames)
+    capture(network_id, true, {batch.arena.data() + offset, size});
 }
 
 void NodeRuntime::apply_group_changes() {
@@ -142,6 +161,23 @@ void NodeRuntime::on_stack_frame(std::uint64_t network_id, std::span<const std::
   ++counters_.frames_from_stack;
   if (!captures_.empty()) capture(network_id, false, frame);
   node_->on_frame(io::now_ms(), network_id, from, to, ethertype, frame.subspan(kEthernetHeader));
+}
+
+void NodeRuntime::frame_from_stack(std::uint64_t network_id, std::span<const std::uint8_t> frame) {
+  if (!loop_.try_run_inline([&] { send_inline(network_id, frame); }))
+    frames_->push(network_id, frame);
+}
+
+void NodeRuntime::send_inline(std::uint64_t network_id, std::span<const std::uint8_t> frame) {
+  // Frames queued while the loop was busy go first: TCP takes reordering badly.
+  if (frames_->pending()) frames_->drain();
+  on_stack_frame(network_id, frame);
+  if (loop_.in_loop_thread()) return;  // before_wait follows anyway
+  // What only the loop does: re-arm its timer if the engine wants to run
+  // sooner (a WHOIS retry), hand frames for a port to it.
+  bool port_frames = false;
+  for (const auto& [id, slot] : ports_) port_frames = port_frames || !slot.gathering.frames.empty();
+  if (port_frames || node_->next_deadline() < timer_due_) loop_.post([] {});
 }
 
 std::optional<std::string> NodeRuntime::port_error(std::uint64_t network_id) const {
@@ -210,17 +246,22 @@ void NodeRuntime::port_frame(std::uint64_t network_id, MacAddress from, MacAddre
     ++counters_.frames_dropped;
     return;
   }
-  PortSlot& slot = it->second;
-  const std::size_t offset = slot.arena.size();
+  Batch& batch = it->second.gathering;
+  const std::size_t offset = batch.arena.size();
   std::uint8_t header[kEthernetHeader];
   to.to_bytes(header);
   from.to_bytes(header + 6);
   store_be(header + 12, ethertype, 2);
   // Appended, not resized and overwritten: no zero-fill of every frame.
-  slot.arena.insert(slot.arena.end(), header, header + kEthernetHeader);
-  slot.arena.insert(slot.arena.end(), data.begin(), data.end());
-  slot.frames.emplace_back(offset, kEthernetHeader + data.size());
-  if (slot.arena.size() >= kPortBatchBytes) flush(slot);
+  batch.arena.insert(batch.arena.end(), header, header + kEthernetHeader);
+  batch.arena.insert(batch.arena.end(), data.begin(), data.end());
+  batch.frames.emplace_back(offset, kEthernetHeader + data.size());
+  // Early only from a datagram: elsewhere (a stack thread sending through
+  // the node) the stack's lock may be held, and delivering would take it.
+  if (batch.arena.size() >= kPortBatchBytes && in_datagram_) {
+    capture_batch(network_id, batch);
+    deliver(it->second, batch);
+  }
 }
 
 void NodeRuntime::port_changed(std::uint64_t network_id, PortChange change,
@@ -229,8 +270,8 @@ void NodeRuntime::port_changed(std::uint64_t network_id, PortChange change,
     case PortChange::kUp: {
       if (!driver_ || ports_.count(network_id)) return;
       stack::PortSinks sinks;
-      sinks.frame = [queue = frames_.get(), network_id](std::span<const std::uint8_t> frame) {
-        queue->push(network_id, frame);
+      sinks.frame = [this, network_id](std::span<const std::uint8_t> frame) {
+        frame_from_stack(network_id, frame);
       };
       // The loop wakes for the post and applies the change before sleeping.
       sinks.multicast = [inbox = groups_, loop = &loop_, network_id](const MulticastGroup& group,

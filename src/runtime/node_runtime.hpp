@@ -8,7 +8,9 @@
 //
 // The data path: datagrams → Node → frames for a port, batched per pass of
 // the loop and handed to the port at once (one stack lock per batch);
-// frames from the stack → FrameQueue → Node → datagrams.
+// frames from the stack → Node → datagrams, run by the stack's thread itself
+// while the loop sleeps (EventLoop::try_run_inline: no wake-up of the loop
+// thread per frame sent), else through a FrameQueue that the loop drains.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -55,8 +57,10 @@ struct RuntimeCounters {
 
 class NodeRuntime final : private NodeHost {
  public:
-  // Both are called on the loop thread, from inside the engine: they must
-  // not call back into the node.
+  // Both are called from inside the engine, on the loop thread or on a
+  // stack thread sending in its place (with the loop's pass lock held, so
+  // never two at once): they must not call back into the node or wait for
+  // the loop.
   using EventSink = std::function<void(const NodeEvent&)>;
   using LogSink = std::function<void(const std::string&)>;
 
@@ -103,21 +107,34 @@ class NodeRuntime final : private NodeHost {
     std::vector<GroupChange> changes;
   };
 
+  struct Batch {
+    std::vector<std::uint8_t> arena;
+    std::vector<std::pair<std::size_t, std::size_t>> frames;  // offset, size
+  };
   struct PortSlot {
     std::uint64_t network_id = 0;
     std::unique_ptr<stack::Port> port;
-    // Frames for the port, gathered during one pass of the loop.
-    std::vector<std::uint8_t> arena;
-    std::vector<std::pair<std::size_t, std::size_t>> frames;  // offset, size
+    // Frames for the port, gathered during one pass of the loop (pass lock).
+    Batch gathering;
+    // The pass's frames on their way to the stack, handed over after the
+    // pass lock is released (loop thread only).
+    Batch ready;
   };
 
   NodeRuntime(io::EventLoop& loop, Storage& storage, stack::PortDriver* driver, EventSink on_event,
               LogSink log);
   void before_wait();
+  void deliver_ready();
   void rearm_timer();
-  void flush(PortSlot& slot);
+  void deliver(PortSlot& slot, Batch& batch);
+  // Keeps the batch's frames for captured() when the network is captured.
+  void capture_batch(std::uint64_t network_id, const Batch& batch);
   void apply_group_changes();
   void on_stack_frame(std::uint64_t network_id, std::span<const std::uint8_t> frame);
+  // A frame from a port's stack, on whichever thread the stack runs.
+  void frame_from_stack(std::uint64_t network_id, std::span<const std::uint8_t> frame);
+  // Run in the loop's place (pass lock held).
+  void send_inline(std::uint64_t network_id, std::span<const std::uint8_t> frame);
   void rejoin_stored_networks(std::int64_t now);
 
   // NodeHost
@@ -150,6 +167,10 @@ class NodeRuntime final : private NodeHost {
   // The engine draws random bytes for every packet it sends.
   crypto::BufferedRandom random_;
   std::uint64_t hook_ = 0;
+  std::uint64_t unlocked_hook_ = 0;
+  // Set while the loop hands a datagram to the node: the one place a
+  // port's batch may be delivered early (the stack's lock is not held).
+  bool in_datagram_ = false;
   io::TimerId timer_ = 0;
   std::int64_t timer_due_ = 0;
 };

@@ -178,6 +178,73 @@ TEST(EventLoop, BeforeWaitRunsAfterEachPassOfWork) {
   EXPECT_EQ(std::count(order.begin(), order.end(), "removed"), 0);
 }
 
+TEST(EventLoop, TryRunInlineRunsHereWhileTheLoopSleepsAndNotDuringAPass) {
+  auto loop = make_loop();
+  ASSERT_TRUE(loop);
+  std::thread runner([&] { loop->run(); });
+  // Asleep (nothing to do): the work runs at once, on this thread. (The
+  // loop may still be finishing the pass that answered run_sync: retry.)
+  ASSERT_TRUE(loop->run_sync([] {}, 2s));
+  std::thread::id ran_on;
+  bool done = false;
+  for (int attempt = 0; attempt < 1000 && !done; ++attempt) {
+    done = loop->try_run_inline([&] { ran_on = std::this_thread::get_id(); });
+    if (!done) std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_TRUE(done);
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+
+  // In a pass (a posted task that waits for us): refused, nothing runs.
+  std::atomic<bool> in_pass{false}, release{false};
+  loop->post([&] {
+    in_pass = true;
+    while (!release) std::this_thread::sleep_for(1ms);
+  });
+  while (!in_pass) std::this_thread::sleep_for(1ms);
+  bool ran = false;
+  EXPECT_FALSE(loop->try_run_inline([&] { ran = true; }));
+  EXPECT_FALSE(ran);
+  release = true;
+
+  // On the loop thread (inside a pass) it simply runs.
+  const std::optional<bool> nested = loop->run_sync(
+      [&] {
+        bool inner = false;
+        return loop->try_run_inline([&] { inner = true; }) && inner;
+      },
+      2s);
+  EXPECT_EQ(nested, std::optional<bool>(true));
+  loop->stop();
+  runner.join();
+  // Not running at all: runs here.
+  EXPECT_TRUE(loop->try_run_inline([&] { ran = true; }));
+  EXPECT_TRUE(ran);
+}
+
+TEST(EventLoop, InlineWorkNeverOverlapsThePass) {
+  auto loop = make_loop();
+  ASSERT_TRUE(loop);
+  std::atomic<int> inside{0};
+  std::atomic<bool> overlap{false};
+  auto enter = [&] {
+    if (inside.fetch_add(1) != 0) overlap = true;
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+    inside.fetch_sub(1);
+  };
+  std::thread runner([&] { loop->run(); });
+  std::thread poster([&] {
+    for (int i = 0; i < 200; ++i) loop->post(enter);
+  });
+  int inline_runs = 0;
+  for (int i = 0; i < 200; ++i) inline_runs += loop->try_run_inline(enter) ? 1 : 0;
+  poster.join();
+  ASSERT_TRUE(loop->run_sync([] {}, 5s));
+  loop->stop();
+  runner.join();
+  EXPECT_FALSE(overlap.load());
+  EXPECT_GT(inline_runs, 0);
+}
+
 TEST(EventLoop, RunSyncReturnsTheResultFromTheLoopThread) {
   auto loop = make_loop();
   ASSERT_TRUE(loop);
