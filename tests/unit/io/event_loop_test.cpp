@@ -232,11 +232,19 @@ TEST(EventLoop, InlineWorkNeverOverlapsThePass) {
     inside.fetch_sub(1);
   };
   std::thread runner([&] { loop->run(); });
+  std::atomic<bool> posted_all{false};
   std::thread poster([&] {
-    for (int i = 0; i < 200; ++i) loop->post(enter);
+    for (int i = 0; i < 200; ++i) {
+      loop->post(enter);
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+    posted_all = true;
   });
+  // Attempts until the poster is done and some inline runs got in between.
   int inline_runs = 0;
-  for (int i = 0; i < 200; ++i) inline_runs += loop->try_run_inline(enter) ? 1 : 0;
+  const auto give_up = std::chrono::steady_clock::now() + 5s;
+  while ((!posted_all || inline_runs < 10) && std::chrono::steady_clock::now() < give_up)
+    inline_runs += loop->try_run_inline(enter) ? 1 : 0;
   poster.join();
   ASSERT_TRUE(loop->run_sync([] {}, 5s));
   loop->stop();
