@@ -104,18 +104,9 @@ void NodeEngine::housekeeping(std::int64_t now) {
 void NodeEngine::retry_queues(std::int64_t now) {
   counters_.drop_unknown_peer += held_.expire(now, kReceiveQueueTimeout);
   counters_.drop_unknown_peer += queued_.expire(now, kTransmitQueueTimeout);
-  for (Address a : queued_.keys()) {
-    Peer* peer = topology_.find(a);
-    if (!peer) {
-      send_whois(now, a);
-      continue;
-    }
-    for (QueuedSend& q : queued_.take(a)) {
-      if (!send_now(now, *peer, q.verb, q.payload)) {
-        if (queued_.push(std::move(q))) ++counters_.drop_unknown_peer;
-      }
-    }
-  }
+  for (Address a : queued_.keys())
+    if (!topology_.find(a)) send_whois(now, a);
+  send_queued(now);
   for (Address a : held_.keys()) {
     if (topology_.find(a)) {
       if (Peer* peer = topology_.find(a)) identity_arrived(now, *peer);
@@ -146,6 +137,22 @@ void NodeEngine::update_direct(std::int64_t now, Peer& peer) {
   if (direct == peer.reported_direct()) return;
   peer.set_reported_direct(direct);
   emit(event(direct ? NodeEventType::kPeerDirect : NodeEventType::kPeerRelayed, peer.address()));
+  // A first path (a root's, say) is a route for what waits, now rather than
+  // at the next retry: a network joined before the root answered would
+  // otherwise ask for its config up to kWhoisRetryDelay later.
+  if (direct) send_queued(now);
+}
+
+void NodeEngine::send_queued(std::int64_t now) {
+  for (Address a : queued_.keys()) {
+    Peer* peer = topology_.find(a);
+    if (!peer) continue;
+    for (QueuedSend& q : queued_.take(a)) {
+      if (!send_now(now, *peer, q.verb, q.payload)) {
+        if (queued_.push(std::move(q))) ++counters_.drop_unknown_peer;
+      }
+    }
+  }
 }
 
 void NodeEngine::update_online(std::int64_t now) {

@@ -145,6 +145,8 @@ class NodeEngine final : public Vl1Services {
   void retry_queues(std::int64_t now);
   void retry_path_confirmations(std::int64_t now);
   void update_direct(std::int64_t now, Peer& peer);
+  // Sends what waits for peers we know, keeping what still has no route.
+  void send_queued(std::int64_t now);
   void update_online(std::int64_t now);
 
   // peer_cache.cpp

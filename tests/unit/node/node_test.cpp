@@ -421,6 +421,17 @@ TEST(NodeOptions, LoopbackMtuAtThePhysicalMtuFragmentsAsUpstreamDoes) {
   EXPECT_EQ(recorder.received[0], big);
 }
 
+TEST_F(NodeScenario, WhatWaitsForAPathGoesAsSoonAsTheRootAnswers) {
+  Recorder recorder;
+  r_->set_packet_handler(&recorder);
+  // Before any HELLO: the root is known (planet) but has no path yet.
+  ASSERT_TRUE(a_->send(net_.now, R().address(), Verb::kUserMessage, Bytes{1, 2, 3}));
+  EXPECT_TRUE(recorder.received.empty());
+  net_.tick();  // HELLO and OK(HELLO); the clock does not move
+  ASSERT_EQ(recorder.received.size(), 1u);
+  EXPECT_EQ(recorder.received[0], (Bytes{1, 2, 3}));
+}
+
 TEST_F(NodeScenario, SendToAnUnknownAddressGivesUpAfterTheQueueTimeout) {
   bring_up();
   const Address nobody(0x0102030405ULL);
