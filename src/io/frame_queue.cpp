@@ -61,9 +61,11 @@ void FrameQueue::drain() {
   }
   for (const Entry& e : taken_entries_)
     consumer_(e.tag, std::span<const std::uint8_t>(taken_arena_.data() + e.offset, e.size));
-  // Keep the capacity for the next swap; only the contents go.
+  // Keep the capacity for the next swap, unless a burst left it large: a
+  // node's resident memory should not stay at its busiest moment's.
   taken_arena_.clear();
   taken_entries_.clear();
+  if (taken_arena_.capacity() > kKeptBytes) std::vector<std::uint8_t>().swap(taken_arena_);
 }
 
 std::uint64_t FrameQueue::dropped() const {

@@ -25,6 +25,8 @@ class FrameQueue {
   using Consumer = std::function<void(std::uint64_t tag, std::span<const std::uint8_t> bytes)>;
 
   static constexpr std::size_t kDefaultCapacityBytes = 8 * 1024 * 1024;
+  // Arena capacity kept between bursts; more is given back after a drain.
+  static constexpr std::size_t kKeptBytes = 256 * 1024;
 
   // Registers an eventfd with `loop` (which must outlive the queue); frames
   // reach `consumer` on the loop thread. nullptr with *error on failure.

@@ -121,7 +121,7 @@ bool UdpSocket::send_to(const InetAddress& to, std::span<const std::uint8_t> dat
 }
 
 std::size_t UdpSocket::receive_batch(const Receiver& on_datagram, std::size_t max_datagrams) {
-  if (buffers_.empty()) buffers_.resize(kBatch * kMaxDatagram);
+  if (!buffers_) buffers_ = std::make_unique_for_overwrite<std::uint8_t[]>(kBatch * kMaxDatagram);
   mmsghdr msgs[kBatch];
   iovec iovs[kBatch];
   sockaddr_storage from[kBatch];
@@ -129,7 +129,7 @@ std::size_t UdpSocket::receive_batch(const Receiver& on_datagram, std::size_t ma
   while (taken < max_datagrams) {
     const std::size_t want = std::min(kBatch, max_datagrams - taken);
     for (std::size_t i = 0; i < want; ++i) {
-      iovs[i] = {buffers_.data() + i * kMaxDatagram, kMaxDatagram};
+      iovs[i] = {buffers_.get() + i * kMaxDatagram, kMaxDatagram};
       msgs[i] = {};
       msgs[i].msg_hdr.msg_name = &from[i];
       msgs[i].msg_hdr.msg_namelen = sizeof from[i];
@@ -148,7 +148,7 @@ std::size_t UdpSocket::receive_batch(const Receiver& on_datagram, std::size_t ma
       }
       const InetAddress source = from_sockaddr(from[i], msgs[i].msg_hdr.msg_namelen);
       if (source.is_nil()) continue;
-      on_datagram(source, {buffers_.data() + i * kMaxDatagram, msgs[i].msg_len});
+      on_datagram(source, {buffers_.get() + i * kMaxDatagram, msgs[i].msg_len});
       ++delivered;
     }
     taken += static_cast<std::size_t>(n);

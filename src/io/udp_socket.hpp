@@ -63,7 +63,9 @@ class UdpSocket {
   int rcvbuf_;
   int sndbuf_;
   std::uint64_t truncated_ = 0;
-  std::vector<std::uint8_t> buffers_;  // kBatch * kMaxDatagram, allocated on first receive
+  // kBatch * kMaxDatagram, allocated on first receive and not zeroed: only
+  // the pages datagrams land in become resident.
+  std::unique_ptr<std::uint8_t[]> buffers_;
 };
 
 }  // namespace zt::io

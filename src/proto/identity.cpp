@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "crypto/constant_time.hpp"
+#include "crypto/scratch_memory.hpp"
 #include "crypto/random.hpp"
 #include "crypto/sha.hpp"
 #include "proto/hex.hpp"
@@ -25,7 +26,7 @@ std::nullopt_t fail(std::string* error, const char* why) {
 }  // namespace
 
 Identity Identity::generate() {
-  auto scratch = std::make_unique_for_overwrite<std::uint8_t[]>(kIdentityHashMemory);
+  crypto::ScratchMemory scratch(kIdentityHashMemory);
   for (;;) {
     crypto::C25519KeyPair kp = crypto::c25519_generate();
     std::uint8_t digest[64];
@@ -33,7 +34,7 @@ Identity Identity::generate() {
     // half is fixed, so only its first 32 public bytes change.
     for (;;) {
       crypto::x25519_public_from_private(kp.pub.data(), kp.priv.data());
-      identity_memory_hard_hash(kp.pub.data(), digest, scratch.get());
+      identity_memory_hard_hash(kp.pub.data(), digest, scratch.data());
       if (digest[0] < kIdentityHashcashThreshold) break;
       std::uint64_t counter = load_be(kp.priv.data() + 8, 8) + 1;
       store_be(kp.priv.data() + 8, counter, 8);

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "crypto/salsa20.hpp"
+#include "crypto/scratch_memory.hpp"
 #include "crypto/sha.hpp"
 #include "proto/byte_io.hpp"
 
@@ -52,8 +53,8 @@ void identity_memory_hard_hash(const std::uint8_t pub[64], std::uint8_t digest[6
 }
 
 void identity_memory_hard_hash(const std::uint8_t pub[64], std::uint8_t digest[64]) {
-  auto scratch = std::make_unique_for_overwrite<std::uint8_t[]>(kIdentityHashMemory);
-  identity_memory_hard_hash(pub, digest, scratch.get());
+  crypto::ScratchMemory scratch(kIdentityHashMemory);
+  identity_memory_hard_hash(pub, digest, scratch.data());
 }
 
 }  // namespace zt

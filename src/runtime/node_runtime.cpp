@@ -126,6 +126,8 @@ void NodeRuntime::deliver(PortSlot& slot, Batch& batch) {
   if (slot.port) slot.port->deliver(spans);
   batch.frames.clear();
   batch.arena.clear();
+  // As FrameQueue does: a burst's capacity is not kept.
+  if (batch.arena.capacity() > io::FrameQueue::kKeptBytes) std::vector<std::uint8_t>().swap(batch.arena);
 }
 
 void NodeRuntime::capture_batch(std::uint64_t network_id, const Batch& batch) {
