@@ -83,6 +83,15 @@ std::optional<zt::InetAddress> EmbeddedNode::wait_for_ipv4(std::chrono::millisec
   return ipv4_;
 }
 
+EmbeddedNode::QueueStats EmbeddedNode::queue_stats() const {
+  const auto stats = loop_->run_sync(
+      [this] {
+        return QueueStats{runtime_->frames_queue_dropped(), runtime_->frames_queue_peak_bytes()};
+      },
+      std::chrono::seconds(2));
+  return stats.value_or(QueueStats{});
+}
+
 std::int64_t EmbeddedNode::online_ns() const {
   std::lock_guard lock(mutex_);
   return online_ns_;

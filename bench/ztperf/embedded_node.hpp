@@ -53,6 +53,13 @@ class EmbeddedNode {
   std::int64_t ready_ns() const;
   // How often the node's loop thread has woken up.
   std::uint64_t loop_wakeups() const { return loop_->wakeups(); }
+  // The runtime's queue of frames from the stack (used while the loop is
+  // busy): frames dropped because it was full, and its largest backlog.
+  struct QueueStats {
+    std::uint64_t dropped = 0;
+    std::size_t peak_bytes = 0;
+  };
+  QueueStats queue_stats() const;
 
  private:
   EmbeddedNode() = default;

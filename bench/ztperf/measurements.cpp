@@ -164,13 +164,21 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-std::uint64_t peak_rss_bytes() {
+namespace {
+
+// A "Name:   123 kB" line of /proc/self/status, in bytes.
+std::uint64_t status_kb(const std::string& name) {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+    if (line.rfind(name + ":", 0) == 0) return std::stoull(line.substr(name.size() + 1)) * 1024;
   return 0;
 }
+
+}  // namespace
+
+std::uint64_t peak_rss_bytes() { return status_kb("VmHWM"); }
+std::uint64_t private_rss_bytes() { return status_kb("RssAnon"); }
 
 double cpu_seconds() {
   rusage u{};

@@ -56,8 +56,11 @@ ConnectionRate connection_rate(SocketApi& api, const std::string& ip, std::uint1
                                double seconds);
 
 double median(std::vector<double> values);
-// VmHWM of this process, in bytes.
+// VmHWM of this process, in bytes: everything resident at the peak,
+// shared libraries' pages included.
 std::uint64_t peak_rss_bytes();
+// RssAnon now: memory of this process's own, not backed by files.
+std::uint64_t private_rss_bytes();
 // User + system CPU time of this process so far, in seconds.
 double cpu_seconds();
 

@@ -96,8 +96,10 @@ void wait_for_stdin_eof() {
   wait_for_stdin_eof();
   std::printf("RSS %llu CPU %.3f\n", static_cast<unsigned long long>(peak_rss_bytes()),
               cpu_seconds() - cpu_at_ready);
-  std::fprintf(stderr, "ztperf: server loop wakeups: %llu\n",
-               static_cast<unsigned long long>(node->loop_wakeups()));
+  const EmbeddedNode::QueueStats queue = node->queue_stats();
+  std::fprintf(stderr, "ztperf: server loop wakeups %llu; frame queue: %llu dropped, peak %.1f MB\n",
+               static_cast<unsigned long long>(node->loop_wakeups()),
+               static_cast<unsigned long long>(queue.dropped), static_cast<double>(queue.peak_bytes) / 1e6);
   std::fflush(stdout);
   // Connection threads may still sit in lwIP: no orderly teardown.
   std::_Exit(0);
@@ -140,6 +142,9 @@ void result(const char* key, double zts, double kernel) {
     zts_api().close_fd(fd);
   }
   if (connected_ns == 0) die("client: no TCP connection to the server within 10 s");
+  // The node alone, joined and connected, before the measurements' buffers.
+  result("joined_rss_bytes", static_cast<double>(peak_rss_bytes()),
+         static_cast<double>(private_rss_bytes()));
   result("start_online_ms", ms_between(node->started_ns(), node->online_ns()), -1);
   result("start_address_ms", ms_between(node->started_ns(), node->ready_ns()), -1);
   result("start_connection_ms", ms_between(node->started_ns(), connected_ns), -1);
@@ -191,6 +196,9 @@ void result(const char* key, double zts, double kernel) {
   result("rr_p99_us", median(z.p99), median(k.p99));
   result("connections_per_s", median(z.cps), median(k.cps));
   result("zts_bytes", zts_bytes, -1);
+  const EmbeddedNode::QueueStats queue = node->queue_stats();
+  std::fprintf(stderr, "ztperf: client frame queue: %llu dropped, peak %.1f MB\n",
+               static_cast<unsigned long long>(queue.dropped), static_cast<double>(queue.peak_bytes) / 1e6);
   std::string runs;
   for (double v : z.tcp1) runs += " " + std::to_string(static_cast<int>(v));
   std::fprintf(stderr, "ztperf: single-stream runs (MB/s):%s\n", runs.c_str());
@@ -229,10 +237,10 @@ std::vector<std::string> words(const std::string& line) {
 
 void print_row(const char* name, double zts, double kernel, int decimals = 0) {
   if (kernel < 0) {
-    std::printf("%-34s %10.*f %10s %8s\n", name, decimals, zts, "-", "");
+    std::printf("%-38s %10.*f %10s %8s\n", name, decimals, zts, "-", "");
     return;
   }
-  std::printf("%-34s %10.*f %10.*f %8.2f\n", name, decimals, zts, decimals, kernel,
+  std::printf("%-38s %10.*f %10.*f %8.2f\n", name, decimals, zts, decimals, kernel,
               kernel > 0 ? zts / kernel : 0.0);
 }
 
@@ -318,7 +326,7 @@ int run_all(const AllArgs& a) {
       "between the same two processes. Medians of %d runs of ~%.1f s; MB/s = 10^6 B/s.\n"
       "Load average before: %s, after: %s\n\n",
       a.mtu, a.runs, a.seconds, load_before.c_str(), load_average().c_str());
-  std::printf("%-34s %10s %10s %8s\n", "measurement", "ztsdk", "kernel", "ratio");
+  std::printf("%-38s %10s %10s %8s\n", "measurement", "ztsdk", "kernel", "ratio");
   print_row("TCP, 1 stream (MB/s)", get("tcp1_mbps").first, get("tcp1_mbps").second);
   print_row("TCP, 4 streams (MB/s)", get("tcp4_mbps").first, get("tcp4_mbps").second);
   print_row("64 B request/response p50 (us)", get("rr_p50_us").first, get("rr_p50_us").second);
@@ -331,6 +339,8 @@ int run_all(const AllArgs& a) {
   print_row("server: start to address (ms)", std::stod(r[9]), -1, 1);
   print_row("peak RSS, server process (MB)", server_rss / 1e6, -1, 1);
   print_row("peak RSS, client process (MB)", client_rss / 1e6, -1, 1);
+  print_row("client joined, before measuring (MB)", get("joined_rss_bytes").first / 1e6, -1, 1);
+  print_row("  of which private (anonymous) (MB)", get("joined_rss_bytes").second / 1e6, -1, 1);
   print_row("CPU while measuring, server (s)", server_cpu, -1, 2);
   print_row("CPU while measuring, client (s)", client_cpu, -1, 2);
   // Only the ztsdk throughput tests ran: CPU cost of the data path per MB.

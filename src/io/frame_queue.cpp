@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -39,6 +40,7 @@ bool FrameQueue::push(std::uint64_t tag, std::span<const std::uint8_t> frame) {
     was_empty = entries_.empty();
     entries_.push_back({tag, arena_.size(), frame.size()});
     arena_.insert(arena_.end(), frame.begin(), frame.end());
+    peak_bytes_ = std::max(peak_bytes_, arena_.size());
     pending_.store(true, std::memory_order_release);
   }
   // Only the first frame of a batch wakes the loop; drain() reads the
@@ -66,6 +68,11 @@ void FrameQueue::drain() {
   taken_arena_.clear();
   taken_entries_.clear();
   if (taken_arena_.capacity() > kKeptBytes) std::vector<std::uint8_t>().swap(taken_arena_);
+}
+
+std::size_t FrameQueue::peak_bytes() const {
+  std::lock_guard lock(mutex_);
+  return peak_bytes_;
 }
 
 std::uint64_t FrameQueue::dropped() const {

@@ -48,6 +48,8 @@ class FrameQueue {
   bool pending() const { return pending_.load(std::memory_order_acquire); }
 
   std::uint64_t dropped() const;
+  // The most bytes ever waiting at once.
+  std::size_t peak_bytes() const;
 
  private:
   struct Entry {
@@ -67,6 +69,7 @@ class FrameQueue {
   std::vector<std::uint8_t> arena_;  // producers append here
   std::vector<Entry> entries_;
   std::uint64_t dropped_ = 0;
+  std::size_t peak_bytes_ = 0;
   std::atomic<bool> pending_{false};
 
   // The loop's side, swapped with the producers' under the lock.

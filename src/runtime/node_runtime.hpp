@@ -93,6 +93,7 @@ class NodeRuntime final : private NodeHost {
   std::vector<CapturedFrame> captured(std::uint64_t network_id, std::uint64_t since);
   static constexpr std::size_t kCaptureDepth = 64;
   std::uint64_t frames_queue_dropped() const { return frames_->dropped(); }
+  std::size_t frames_queue_peak_bytes() const { return frames_->peak_bytes(); }
 
  private:
   // Multicast groups a port's stack joined or left, from its own thread;
