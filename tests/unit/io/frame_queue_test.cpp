@@ -78,5 +78,21 @@ TEST(FrameQueue, AFullQueueDropsAndCountsInsteadOfGrowing) {
   EXPECT_TRUE(queue->push(7, frame)) << "draining makes room again";
 }
 
+TEST(FrameQueue, PendingAndPeakBacklogFollowThePushes) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  auto queue = FrameQueue::create(*loop, [](std::uint64_t, std::span<const std::uint8_t>) {});
+  ASSERT_TRUE(queue);
+  EXPECT_FALSE(queue->pending());
+  const std::vector<std::uint8_t> frame(100, 0x11);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(queue->push(1, frame));
+  EXPECT_TRUE(queue->pending());
+  EXPECT_EQ(queue->peak_bytes(), 300u);
+  queue->drain();
+  EXPECT_FALSE(queue->pending());
+  ASSERT_TRUE(queue->push(1, frame));
+  EXPECT_EQ(queue->peak_bytes(), 300u) << "the peak stays";
+}
+
 }  // namespace
 }  // namespace zt::io
