@@ -66,6 +66,12 @@ class EventLoop {
   // wake the loop (post) so the loop looks again.
   template <typename F>
   bool try_run_inline(F&& fn);
+  // Runs fn on this thread holding the pass lock, waiting for it: for
+  // tearing down what inline work uses, on the loop thread or with the loop
+  // stopped (from another thread while the loop runs it waits for a pass
+  // to end). fn must not wait for anything inline work holds.
+  template <typename F>
+  void with_pass_lock(F&& fn);
 
   // Any thread: runs fn on the loop thread and returns its result (true for
   // a void fn), or nullopt/false if it did not start within `timeout` (it
@@ -170,6 +176,19 @@ bool EventLoop::try_run_inline(F&& fn) {
   fn();
   pass_owner_.store(std::thread::id(), std::memory_order_relaxed);
   return true;
+}
+
+template <typename F>
+void EventLoop::with_pass_lock(F&& fn) {
+  const std::thread::id me = std::this_thread::get_id();
+  if (pass_owner_.load(std::memory_order_relaxed) == me) {
+    fn();
+    return;
+  }
+  std::unique_lock pass(pass_mutex_);
+  pass_owner_.store(me, std::memory_order_relaxed);
+  fn();
+  pass_owner_.store(std::thread::id(), std::memory_order_relaxed);
 }
 
 template <typename F>

@@ -76,10 +76,15 @@ NodeRuntime::~NodeRuntime() {
   if (hook_ != 0) loop_.remove_before_wait(hook_);
   if (unlocked_hook_ != 0) loop_.remove_before_wait(unlocked_hook_);
   if (timer_ != 0) loop_.cancel(timer_);
-  // A port's stack may hand frames to the queue until the port is gone.
-  ports_.clear();
-  frames_.reset();
-  node_.reset();
+  // A port's stack may hand frames over (or send them through the node
+  // itself) until the port is gone: hold the pass lock meanwhile, so no
+  // stack thread is inside the node while it goes. Stack threads only try
+  // the lock, so waiting for it here cannot deadlock with them.
+  loop_.with_pass_lock([this] {
+    ports_.clear();
+    frames_.reset();
+    node_.reset();
+  });
   transport_.reset();
 }
 

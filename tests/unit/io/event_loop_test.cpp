@@ -253,6 +253,24 @@ TEST(EventLoop, InlineWorkNeverOverlapsThePass) {
   EXPECT_GT(inline_runs, 0);
 }
 
+TEST(EventLoop, WithPassLockKeepsInlineWorkOut) {
+  auto loop = make_loop();
+  ASSERT_TRUE(loop);
+  // Not running: with_pass_lock holds the lock, so inline work is refused.
+  bool inner_refused = false;
+  std::thread other;
+  loop->with_pass_lock([&] {
+    other = std::thread([&] { inner_refused = !loop->try_run_inline([] {}); });
+    other.join();
+  });
+  EXPECT_TRUE(inner_refused);
+  EXPECT_TRUE(loop->try_run_inline([] {})) << "released afterwards";
+  // Nested on the holding thread: runs.
+  bool nested = false;
+  loop->with_pass_lock([&] { loop->with_pass_lock([&] { nested = true; }); });
+  EXPECT_TRUE(nested);
+}
+
 TEST(EventLoop, RunSyncReturnsTheResultFromTheLoopThread) {
   auto loop = make_loop();
   ASSERT_TRUE(loop);
