@@ -177,8 +177,9 @@ void result(const char* key, double zts, double kernel) {
                      static_cast<double>(node->loop_wakeups() - wakeups_before) /
                          static_cast<double>(rr.samples));
       if (wanted(a.only, "crr")) cr = connection_rate(*api, target, ports[2], a.seconds);
-      if (!t1.ok || !t4.ok || !rr.ok || !cr.ok)
-        die(std::string("client: a measurement over ") + api->name() + " failed (error " +
+      const char* failed = !t1.ok ? "tcp1" : !t4.ok ? "tcp4" : !rr.ok ? "rr" : !cr.ok ? "crr" : nullptr;
+      if (failed)
+        die(std::string("client: ") + failed + " over " + api->name() + " failed (error " +
             std::to_string(api->last_error()) + ")");
       if (zts) zts_bytes += t1.bytes + t4.bytes;
       s.tcp1.push_back(t1.mb_per_s);
