@@ -3,7 +3,7 @@
 #   make demo   the main job: build, then run a private ZeroTier network here
 #   make test   build, run every test, then the unit tests under ASan+UBSan
 #   make bench  benchmarks (figures, not pass/fail)
-#   make fuzz   every libFuzzer target for FUZZ_SECONDS each (needs clang)
+#   make fuzz   every libFuzzer target for FUZZ_SECONDS each, FUZZ_JOBS at once (needs clang)
 
 JOBS ?= $(shell nproc)
 BUILD ?= build
