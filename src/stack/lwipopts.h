@@ -161,6 +161,9 @@
 #define TCP_OOSEQ_MAX_BYTES TCP_WND
 #define TCP_OOSEQ_MAX_PBUFS 1024
 #define LWIP_TCP_SACK_OUT 1
+/* TIME-WAIT lasts 2 MSL: 60 s as on Linux (lwIP's default is 120 s). A
+ * connect finding no free port takes one from TIME-WAIT (time_wait.hpp). */
+#define TCP_MSL 30000UL
 #define TCP_LISTEN_BACKLOG 1
 #define TCP_DEFAULT_LISTEN_BACKLOG 0xff
 /* lwIP's TCP clock: the fast timer (delayed ACKs, retrying parked receive

@@ -23,6 +23,7 @@
 #include "lwip/tcp.h"
 #include "stack/lwip_address.hpp"
 #include "stack/stack_runtime.hpp"
+#include "stack/time_wait.hpp"
 
 namespace zt::stack {
 namespace {
@@ -131,7 +132,11 @@ std::shared_ptr<TcpRelay> TcpRelay::connect(io::Poller& poller, const LocalBindi
     relay->nodelay_ = true;
   }
   const ip_addr_t to = to_ip_addr(remote);
-  const err_t err = tcp_connect(pcb, &to, remote.port(), lwip_connected);
+  limit_time_wait();
+  err_t err = tcp_connect(pcb, &to, remote.port(), lwip_connected);
+  // No ephemeral port free: take one from TIME-WAIT (time_wait.hpp).
+  for (int tries = 0; err == ERR_BUF && tries < 8 && release_oldest_time_wait(); ++tries)
+    err = tcp_connect(pcb, &to, remote.port(), lwip_connected);
   if (err != ERR_OK) {
     relay->unhook();
     tcp_close(pcb);

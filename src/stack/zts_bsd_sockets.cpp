@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "stack/stack_runtime.hpp"
+#include "stack/time_wait.hpp"
 #include "stack/zts_convert.hpp"
 #include "zts.h"
 
@@ -93,7 +94,21 @@ int zts_bsd_socket(int family, int type, int protocol) {
 int zts_bsd_connect(int fd, const struct zts_sockaddr* addr, zts_socklen_t addrlen) {
   LwipSockaddr a;
   if (const int e = to_lwip(addr, addrlen, a); e != ZTS_ERR_OK) return e;
-  const int r = checked(lwip_connect(fd, a.get(), a.length));
+  {
+    CoreLock lock;
+    limit_time_wait();
+  }
+  int r = checked(lwip_connect(fd, a.get(), a.length));
+  // No ephemeral port free (lwIP says ERR_BUF): take one from TIME-WAIT.
+  for (int tries = 0; r == ZTS_ERR_SOCKET && zts_errno == ZTS_ENOBUFS && tries < 8; ++tries) {
+    bool released;
+    {
+      CoreLock lock;
+      released = release_oldest_time_wait();
+    }
+    if (!released) break;
+    r = checked(lwip_connect(fd, a.get(), a.length));
+  }
   if (r == ZTS_ERR_SOCKET && zts_errno == ZTS_EINPROGRESS) {
     set_connecting(fd, true);
     return r;

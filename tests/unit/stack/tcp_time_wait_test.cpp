@@ -5,9 +5,14 @@
 // frames.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "stack/frame_collector.hpp"
 #include "stack/raw_frames.hpp"
 #include "stack/stack_interface.hpp"
+#include "stack/stack_runtime.hpp"
+#include "stack/time_wait.hpp"
 #include "zts.h"
 
 namespace zt::stack {
@@ -50,14 +55,16 @@ class TcpTimeWait : public ::testing::Test {
         ip4(kPeer, kOurs, kProtoTcp, tcp4(kPeer, kOurs, kPeerPort, kPort, seq, ack, flags))));
   }
   std::optional<Parsed> next_tcp() { return out_.next(is_tcp); }
+  void enter_time_wait();
 
   FrameCollector out_;
   std::unique_ptr<StackInterface> iface_;
   int listener_ = -1;
 };
 
-TEST_F(TcpTimeWait, ANewerSynReopensTheConnectionAnOldOneDoesNot) {
-  // Handshake, then the server closes first and ends in TIME-WAIT.
+// Handshake, then the server closes first and ends in TIME-WAIT having
+// received up to 1002.
+void TcpTimeWait::enter_time_wait() {
   send(1000, 0, kTcpSyn);
   auto synack = next_tcp();
   ASSERT_TRUE(synack);
@@ -75,6 +82,15 @@ TEST_F(TcpTimeWait, ANewerSynReopensTheConnectionAnOldOneDoesNot) {
   ASSERT_TRUE(last_ack);
   EXPECT_EQ(tcp_flags(*last_ack), kTcpAck);
   EXPECT_EQ(read32(last_ack->l4, 8), 1002u);
+}
+
+bool release_time_wait() {
+  CoreLock lock;
+  return release_oldest_time_wait();
+}
+
+TEST_F(TcpTimeWait, ANewerSynReopensTheConnectionAnOldOneDoesNot) {
+  ASSERT_NO_FATAL_FAILURE(enter_time_wait());
 
   // A SYN at what TIME-WAIT expects next belongs to the old connection: reset.
   send(1002, 0, kTcpSyn);
@@ -92,6 +108,30 @@ TEST_F(TcpTimeWait, ANewerSynReopensTheConnectionAnOldOneDoesNot) {
   const int again = zts_bsd_accept(listener_, nullptr, nullptr);
   EXPECT_GE(again, 0) << zts_errno;
   zts_set_linger(again, 1, 0);  // reset on close: no TIME-WAIT left behind
+  zts_close(again);
+}
+
+TEST_F(TcpTimeWait, AConnectionThatWaitedASecondGivesUpItsPort) {
+  ASSERT_NO_FATAL_FAILURE(enter_time_wait());
+  EXPECT_FALSE(release_time_wait()) << "released at once: old duplicates could still come";
+  bool released = false;
+  for (int i = 0; i < 100 && !released; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    released = release_time_wait();
+  }
+  ASSERT_TRUE(released);
+  EXPECT_FALSE(release_time_wait()) << "there was only one";
+
+  // The connection is gone: a SYN at what TIME-WAIT expected next (which
+  // it would have reset) now opens a new connection.
+  send(1002, 0, kTcpSyn);
+  auto synack = next_tcp();
+  ASSERT_TRUE(synack);
+  EXPECT_EQ(tcp_flags(*synack), kTcpSyn | kTcpAck);
+  send(1003, read32(synack->l4, 4) + 1, kTcpAck);
+  const int again = zts_bsd_accept(listener_, nullptr, nullptr);
+  EXPECT_GE(again, 0) << zts_errno;
+  zts_set_linger(again, 1, 0);
   zts_close(again);
 }
 
