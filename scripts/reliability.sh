@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The long variants of the reliability scenarios (CI runs short ones):
 # 200 kill -9 rounds of a controller under writes, and each underlay flood
-# for 30 s. Bounded: about 10 minutes in all. Usage: scripts/reliability.sh [BUILD]
+# for 30 s, 64 MiB through a faulty wire, then a 30-minute soak of traffic and
+# churn with memory sampled. Bounded: about 45 minutes in all.
+# Usage: scripts/reliability.sh [BUILD] [SOAK_SECONDS]
 set -euo pipefail
 build=${1:-build}
+soak_seconds=${2:-1800}
 here=$(cd "$(dirname "$0")/.." && pwd)
 ztsdk=$here/$build/ztsdk
 ztflood=$here/$build/tests/tools/ztflood
@@ -13,3 +16,5 @@ echo "== underlay floods: 30 s each"
 bash "$here/tests/integration/vl1_floods.sh" "$ztsdk" "$ztflood" 30
 echo "== network faults: 64 MiB each way, a 30 s outage"
 bash "$here/tests/integration/net_faults.sh" "$ztsdk" "$ztflood" 65536 30
+echo "== soak: steady traffic and connection churn for $soak_seconds s, memory sampled"
+bash "$here/tests/integration/soak.sh" "$ztsdk" "$ztflood" "$soak_seconds"

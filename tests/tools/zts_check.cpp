@@ -7,7 +7,8 @@
 //       IPv6, until killed
 //   zts_check client STORAGE NWID IP PORT TEST...
 //       joins, then runs each TEST against the server at IP:PORT:
-//       echo upload64 download64 concurrent100 concurrent1000 churn halfclose nonblocking
+//       echo upload64 download64 concurrent100 concurrent1000 churn stream halfclose
+//       nonblocking
 //       refused timeout udp ping; drain (against sendstop: all 4 MiB, then EOF)
 //   zts_check rejoin STORAGE NWID [IP PORT]
 //       starts WITHOUT joining: the network must come back from the cache
@@ -403,6 +404,26 @@ std::string test_churn(const char* ip, unsigned short port) {
   return "";
 }
 
+// Uploads and downloads ZTS_CHECK_KIB, each checked by SHA-256, one after
+// another for ZTS_CHECK_SECONDS (default 5) seconds: steady traffic for a soak.
+std::string test_stream(const char* ip, unsigned short port) {
+  const char* env = std::getenv("ZTS_CHECK_SECONDS");
+  const double seconds = env ? std::atof(env) : 5;
+  const auto t0 = Clock::now();
+  std::uint64_t rounds = 0;
+  while (ms_since(t0) < seconds * 1000) {
+    std::string why = test_upload64(ip, port);
+    if (why.empty()) why = test_download64(ip, port);
+    if (!why.empty()) return "round " + std::to_string(rounds) + ": " + why;
+    ++rounds;
+  }
+  std::printf("  stream: %llu rounds of %llu KiB each way in %.1f s\n",
+              static_cast<unsigned long long>(rounds),
+              static_cast<unsigned long long>(big_transfer() >> 10), ms_since(t0) / 1000);
+  std::fflush(stdout);
+  return "";
+}
+
 std::string test_concurrent100(const char* ip, unsigned short port) {
   constexpr int kCount = 100;
   std::vector<int> fds;
@@ -575,6 +596,7 @@ const std::map<std::string, Test> kTests = {
     {"concurrent100", test_concurrent100},
     {"concurrent1000", test_concurrent1000},
     {"churn", test_churn},
+    {"stream", test_stream},
     {"halfclose", test_halfclose},
     {"nonblocking", test_nonblocking},
     {"refused", test_refused},
