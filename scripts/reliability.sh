@@ -17,4 +17,4 @@ bash "$here/tests/integration/vl1_floods.sh" "$ztsdk" "$ztflood" 30
 echo "== network faults: 64 MiB each way, a 30 s outage"
 bash "$here/tests/integration/net_faults.sh" "$ztsdk" "$ztflood" 65536 30
 echo "== soak: steady traffic and connection churn for $soak_seconds s, memory sampled"
-bash "$here/tests/integration/soak.sh" "$ztsdk" "$ztflood" "$soak_seconds"
+bash "$here/tests/integration/soak.sh" "$ztsdk" "$ztflood" "$soak_seconds" 20 256

@@ -4,11 +4,14 @@
 # seconds. The resident memory of the root, the server and both clients is
 # sampled all along; after the first quarter (warm-up: buffers, pools, peer
 # tables reach their working size) no process may grow by more than 4 MiB.
-# Usage: bash soak.sh ztsdk ztflood [duration seconds]   (CI: 20 s; the long
-# run is scripts/reliability.sh with 30 minutes)
+# Usage: bash soak.sh ztsdk ztflood [duration seconds [pause ms [KiB]]]
+# (CI: 20 s flat out; scripts/reliability.sh: 30 minutes at a steady rate,
+# resting PAUSE ms between rounds of KiB each way and between connections)
 # shellcheck source=common.bash
 source "$(dirname "$0")/common.bash"
 DURATION=${3:-20}
+export ZTS_CHECK_PAUSE_MS=${4:-0}
+ROUND_KIB=${5:-8192}
 SAMPLES=30
 MAX_GROWTH_KB=$((4 * 1024))
 CHECK="$(dirname "$ZTSDK")/tests/tools/zts_check"
@@ -34,7 +37,7 @@ PID[server]=$!
 wait_for 20 "the server never got onto the network" grep -q "^server ready" "$T/server.log"
 read -r _ _ SERVER4 _ <"$T/server.log"
 
-ZTS_CHECK_SECONDS=$DURATION ZTS_CHECK_KIB=8192 \
+ZTS_CHECK_SECONDS=$DURATION ZTS_CHECK_KIB=$ROUND_KIB \
   "$CHECK" client "$T/streamer" "$NW" "$SERVER4" 9000 stream >"$T/streamer.log" 2>&1 &
 PID[streamer]=$!
 ZTS_CHECK_SECONDS=$DURATION \

@@ -380,6 +380,16 @@ std::string test_concurrent1000(const char* ip, unsigned short port) {
   return concurrent(ip, port, 1000, 4096);
 }
 
+// Milliseconds to rest between a soak's rounds (ZTS_CHECK_PAUSE_MS, default
+// 0): a long soak at a steady rate instead of flat out.
+void pause_between_rounds() {
+  static const long ms = [] {
+    const char* env = std::getenv("ZTS_CHECK_PAUSE_MS");
+    return env ? std::atol(env) : 0L;
+  }();
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
 // Opens, uses and closes connections one after another for
 // ZTS_CHECK_SECONDS (default 5) seconds.
 std::string test_churn(const char* ip, unsigned short port) {
@@ -397,6 +407,7 @@ std::string test_churn(const char* ip, unsigned short port) {
       return "connection " + std::to_string(done) + " failed";
     zts_close(fd);
     ++done;
+    pause_between_rounds();
   }
   std::printf("  churn: %llu connections in %.1f s (%.0f/s)\n", static_cast<unsigned long long>(done),
               ms_since(t0) / 1000, done / (ms_since(t0) / 1000));
@@ -416,6 +427,7 @@ std::string test_stream(const char* ip, unsigned short port) {
     if (why.empty()) why = test_download64(ip, port);
     if (!why.empty()) return "round " + std::to_string(rounds) + ": " + why;
     ++rounds;
+    pause_between_rounds();
   }
   std::printf("  stream: %llu rounds of %llu KiB each way in %.1f s\n",
               static_cast<unsigned long long>(rounds),
