@@ -88,6 +88,10 @@ for family in v4 fd fc; do
   wait_for 15 ip netns exec zt-a ping -c1 -W1 "$ip" || fail "upstream A cannot ping our $ip"
   echo "upstream A pings our $ip"
 done
+# 2400-byte echoes: each VL2 frame is split into ZeroTier fragments both ways.
+ip=$(our_ip "$ZTH_NWID" v4)
+ip netns exec zt-a ping -c3 -W2 -s 2400 "$ip" >/dev/null || fail "no large (fragmented) echo from $ip"
+echo "upstream A pings our $ip with 2400-byte echoes (ZeroTier fragments both ways)"
 
 step "2. upstream members on our controller's network"
 our_nwid=$(our_api POST /controller/network '{"name":"ztsdk-net","private":true,
