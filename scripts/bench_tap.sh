@@ -2,7 +2,8 @@
 # Throughput of the kernel TAP driver: iperf3 between two `ztsdk service
 # --stack tap` members in network namespaces (the scenario of
 # tests/integration/tap_stack.sh), beside the kernel's own baselines on
-# the same run: loopback, and the veth underlay the members talk over.
+# the same run: loopback, and the veth underlay the members talk over; and
+# bench/ztperf between two lwIP (zts_ API) members on loopback.
 # Each measurement runs SECONDS (default 5) and is bounded by a timeout.
 # Needs root; installs Debian's iperf3 if it is missing.
 # usage: scripts/bench_tap.sh [ZTSDK_BINARY [SECONDS]]
@@ -59,4 +60,21 @@ printf '  %-52s %8s\n' "kernel veth a -> b, no ZeroTier (baseline)" "$underlay"
 printf '  %-52s %8s\n' "ztsdk tap a -> b over ZeroTier" "$tap"
 printf '  %-52s %8s\n' "ztsdk tap b -> a over ZeroTier (-R)" "$tap_reverse"
 printf '  %-52s %8s\n' "ztsdk tap a -> b over ZeroTier, 4 streams (-P 4)" "$tap_4"
-echo "(lwIP members via ztperf: not here yet; it needs the zts_ node API)"
+
+# ztperf: two lwIP members (zts_ API processes) on 127.0.0.1; with
+# --loopback-mtu 1432 their packets are fragmented as over a real link.
+ZTPERF=$(dirname "$ZTSDK")/bench/ztperf
+ztperf_rates() {  # prints "1-stream 4-stream" MB/s
+  timeout $((SECS * 4 + 60)) "$ZTPERF" --runs 1 --seconds "$SECS" --only tcp1,tcp4 --no-kernel "$@" 2>/dev/null |
+    awk '/^TCP, 1 stream/ {one=$(NF-2)} /^TCP, 4 streams/ {four=$(NF-2)} END {print (one ? one : "n/a"), (four ? four : "n/a")}'
+}
+if [[ -x $ZTPERF ]]; then
+  read -r lwip_1 lwip_4 < <(ztperf_rates)
+  read -r frag_1 frag_4 < <(ztperf_rates --loopback-mtu 1432)
+  printf '  %-52s %8s\n' "ztsdk lwIP members (ztperf), loopback path" "$lwip_1"
+  printf '  %-52s %8s\n' "ztsdk lwIP members (ztperf), 4 streams" "$lwip_4"
+  printf '  %-52s %8s\n' "ztsdk lwIP members (ztperf), path MTU 1432" "$frag_1"
+  printf '  %-52s %8s\n' "ztsdk lwIP members (ztperf), path MTU 1432, 4 streams" "$frag_4"
+else
+  echo "(build bench/ztperf for the lwIP members' figures)"
+fi
