@@ -1,7 +1,8 @@
 # The README's commands. Each installs what it needs, then builds from scratch
 # when the build tree is missing.
 #   make demo   the main job: build, then run a private ZeroTier network here
-#   make test   build, run every test, then the unit tests under ASan+UBSan
+#   make test   build, run every test, then the unit and integration tests
+#               under ASan+UBSan (leaks and memory errors fail them)
 #   make bench  benchmarks (figures, not pass/fail)
 #   make fuzz   every libFuzzer target for FUZZ_SECONDS each, FUZZ_JOBS at once (needs clang)
 
@@ -31,6 +32,7 @@ test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DZTSDK_SANITIZE=ON -DZTSDK_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L unit
+	scripts/sanitized_integration.sh $(ASAN_BUILD) $(JOBS)
 
 demo: build
 	scripts/demo.sh $(BUILD)

@@ -128,6 +128,7 @@ InterceptServer::~InterceptServer() {
 }
 
 void InterceptServer::shutdown_all() {
+  alive_.reset();
   if (listen_fd_ >= 0) {
     poller_.remove(listen_fd_, listen_token_);
     ::close(listen_fd_);
@@ -167,7 +168,9 @@ void InterceptServer::on_listen_socket(std::uint32_t) {
   }
 }
 
-void InterceptServer::drop_control(const std::shared_ptr<Control>& control) {
+void InterceptServer::drop_control(const std::shared_ptr<Control>& caller_control) {
+  // The caller's reference may be the map's own entry, which erase destroys.
+  const std::shared_ptr<Control> control = caller_control;
   if (control->fd < 0) return;
   poller_.remove(control->fd, control->token);
   controls_.erase(control->fd);

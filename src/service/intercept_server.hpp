@@ -123,6 +123,9 @@ class InterceptServer {
   // Poller thread only, from here on.
   std::map<int, std::shared_ptr<Control>> controls_;
   std::map<std::uint64_t, std::shared_ptr<Entry>> entries_;
+  // Expires (on the poller thread) when the server shuts down: a relay's
+  // close handler posted just before that must then not touch the server.
+  std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
   std::map<std::uint64_t, Tombstone> tombstones_;
   std::deque<std::uint64_t> tombstone_order_;
   std::atomic<std::size_t> open_count_{0};

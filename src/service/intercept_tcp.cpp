@@ -50,7 +50,8 @@ int InterceptServer::adopt_stream(std::shared_ptr<stack::TcpRelay> relay, std::u
   entry->relay = relay;
   entries_[id] = entry;
   open_count_.fetch_add(1);
-  relay->attach(fds[1], gate_bytes, [this, id](int) {
+  relay->attach(fds[1], gate_bytes, [this, id, alive = std::weak_ptr<const bool>(alive_)](int) {
+    if (alive.expired()) return;
     auto it = entries_.find(id);
     if (it == entries_.end()) return;
     const stack::TcpRelay::Status st = it->second->relay->status(false);

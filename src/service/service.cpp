@@ -184,13 +184,17 @@ void Service::refresh_virtual_networks() {
 
 Service::~Service() {
   waiters_.cancel_all();
-  close_programs_side();
+  socks_.reset();  // no new connections from programs
+  intercept_.reset();
   api_.reset();
   if (home_ && runtime_) {
     std::string why;
     if (!home_->erase(kPortFile, &why)) log_line("cannot remove " + std::string(kPortFile) + ": " + why);
   }
+  // The networks' interfaces go before the poller: removing one aborts the
+  // relayed connections still on it, and their relays finish on the poller.
   runtime_.reset();
+  close_programs_side();
 }
 
 bool Service::run() {

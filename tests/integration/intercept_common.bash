@@ -12,6 +12,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 LIB="$(dirname "$ZTSDK")/libztintercept.so"
 [[ -f $LIB ]] || die "no $LIB (build the ztintercept target)"
+# A sanitized library needs its runtime loaded first into the programs.
+if ((SANITIZED == 1)); then
+  LIB="$(ldd "$LIB" | awk '/libasan/ {print $3}') $LIB"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+fi
 A_IP=10.77.0.1
 B_IP=10.77.0.2
 A_OPTS=${A_OPTS:---socks-port 0}

@@ -5,6 +5,10 @@
 set -euo pipefail
 
 BUILD=$(dirname "$(realpath "${1:?usage: $0 /path/to/ztsdk}")")
+if ldd "$1" | grep -q libasan; then
+  echo "SKIP: a sanitized build (this checks the release libraries)"
+  exit 77
+fi
 LIB="$BUILD/src"
 INCLUDE=$(realpath "$(dirname "$0")/../../include")
 T=$(mktemp -d)

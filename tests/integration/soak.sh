@@ -73,6 +73,6 @@ done
 for name in "${names[@]}"; do
   growth=$((${peak[$name]} - ${first[$name]}))
   echo "$name: $growth kB growth after warm-up (${first[$name]} -> peak ${peak[$name]} kB)"
-  ((growth < MAX_GROWTH_KB)) || die "$name grew by $growth kB during the soak"
+  within_memory_bound "$growth" "$MAX_GROWTH_KB" || die "$name grew by $growth kB during the soak"
 done
 echo "PASS"

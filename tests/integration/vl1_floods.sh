@@ -62,7 +62,7 @@ flood() {
   # full socket buffer on a 2-core machine).
   ((pings_got * 10 >= pings_expected * 7)) || die "$mode: B answered only $pings_got of $pings_expected pings"
   ((after > before)) || die "$mode: $counter_name did not rise (B did not see the flood?)"
-  ((rss - BASE_RSS < MAX_RSS_GROWTH_KB)) || die "$mode: B grew from $BASE_RSS kB to $rss kB"
+  within_memory_bound $((rss - BASE_RSS)) "$MAX_RSS_GROWTH_KB" || die "$mode: B grew from $BASE_RSS kB to $rss kB"
 }
 
 flood garbage drop_malformed

@@ -47,5 +47,5 @@ for round in $(seq 1 $ROUNDS); do
 done
 growth=$((samples[-1] - samples[0]))
 echo "growth from round 1 to round $ROUNDS: $growth kB"
-((growth < MAX_GROWTH_KB)) || die "the server's memory grew by $growth kB under churn"
+within_memory_bound "$growth" "$MAX_GROWTH_KB" || die "the server's memory grew by $growth kB under churn"
 echo "PASS"
