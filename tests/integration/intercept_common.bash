@@ -16,6 +16,8 @@ LIB="$(dirname "$ZTSDK")/libztintercept.so"
 if ((SANITIZED == 1)); then
   LIB="$(ldd "$LIB" | awk '/libasan/ {print $3}') $LIB"
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+  # python3's own unfreed memory at exit would fail the programs.
+  export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(dirname "${BASH_SOURCE[0]}")/lsan.supp}"
 fi
 A_IP=10.77.0.1
 B_IP=10.77.0.2
