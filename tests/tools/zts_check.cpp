@@ -294,6 +294,10 @@ std::string test_upload64(const char* ip, unsigned short port) {
   uint8_t hdr[9] = {'U'};
   put_u64(hdr + 1, big_transfer());
   if (!write_all(fd, hdr, sizeof hdr)) return "write failed";
+  if (std::getenv("ZTS_CHECK_SAY_CONNECTED")) {  // for a scenario that acts mid-transfer
+    std::printf("  upload: connected\n");
+    std::fflush(stdout);
+  }
   std::vector<uint8_t> buf(1 << 20);
   uint64_t state = 12345;
   Sha256 sha;
