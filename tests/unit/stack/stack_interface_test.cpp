@@ -119,6 +119,28 @@ TEST(StackInterface, TruncatedFramesAreHarmless) {
   }
 }
 
+// An IPv6 option whose length byte would lie past its header (here the
+// last byte of a hop-by-hop or destination options header that ends the
+// packet): dropped without reading past it (lwIP did, until
+// scripts/lwip-patches/10-ip6-option-bounds.patch). Meaningful under
+// AddressSanitizer; the interface then still answers an echo.
+TEST(StackInterface, Ip6OptionsCutByTheirHeaderAreDropped) {
+  FrameCollector out;
+  auto iface = make(out, 0x02aabbccdd01, {addr("fd00:1122:3344:5566:7788:99aa:bbcc:1/64")});
+  constexpr std::uint8_t kHopByHop = 0, kDestinationOptions = 60, kNoNextHeader = 59;
+  // PadN covering bytes 2-6, then a router-alert type byte as the last byte.
+  const Bytes options{kNoNextHeader, 0, 0x01, 0x03, 0, 0, 0, 0x05};
+  for (std::uint8_t header : {kHopByHop, kDestinationOptions})
+    iface->input_frame(ethernet(kOurMac, kPeerMac, kEtherIp6, ip6(kPeerIp6, kOurIp6, header, options)));
+  EXPECT_EQ(out.unread(), 0u);
+
+  iface->input_frame(ethernet(kOurMac, kPeerMac, kEtherIp6,
+                              ip6(kPeerIp6, kOurIp6, kProtoIcmp6,
+                                  icmp6(kPeerIp6, kOurIp6, 128, 0, icmp6_echo_body(7, 1, {})))));
+  // Answered: the reply itself, or first the neighbour solicitation for the peer.
+  EXPECT_TRUE(out.next([](const Parsed& p) { return is_icmp6(p, 129) || is_icmp6(p, 135); }));
+}
+
 TEST(StackInterface, IcmpEchoGetsReplyWithValidChecksums) {
   FrameCollector out;
   auto iface = make(out, 0x02aabbccdd01, {addr("10.0.0.1/24")});
