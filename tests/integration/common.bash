@@ -134,3 +134,28 @@ counter() {
 within_memory_bound() {
   ((SANITIZED == 1 || $1 < $2))
 }
+
+# zts_network NAME SUBNET MEMBER...: a root that is also the controller
+# (a service without a stack), a private network NAME with IPv4 addresses
+# from SUBNET.10-250 (e.g. 10.66.0) and RFC4193, and a home $T/<MEMBER> for
+# each member with its own identity and the planet, pre-authorized. Sets NW.
+zts_network() {
+  local name=$1 subnet=$2 member
+  shift 2
+  local port
+  port=$(free_port)
+  make_planet "$port"
+  start_service root "$port" --stack none
+  wait_for 20 "the root never answered" "$ZTSDK" status --home "$T/root"
+  NW=$("$ZTSDK" controller network create --home "$T/root" --name "$name" \
+    --pool "$subnet.10-$subnet.250" --route "$subnet.0/24" --v6 rfc4193 |
+    sed -n 's/^created network \([0-9a-f]\{16\}\)$/\1/p')
+  [[ -n $NW ]] || die "the controller did not create the network"
+  for member in "$@"; do
+    mkdir -p "$T/$member"
+    "$ZTSDK" id generate "$T/$member/identity.secret" >/dev/null
+    cp "$T/planet" "$T/$member/planet"
+    "$ZTSDK" controller member authorize --home "$T/root" "$NW" \
+      "$(cut -c1-10 "$T/$member/identity.secret")" >/dev/null
+  done
+}

@@ -19,20 +19,7 @@ MAX_GROWTH_KB=$((4 * 1024))
 CHECK="$(dirname "$ZTSDK")/tests/tools/zts_check"
 [[ -x $CHECK ]] || die "build tests/tools/zts_check first"
 
-ROOT_PORT=$(free_port)
-make_planet "$ROOT_PORT"
-start_service root "$ROOT_PORT" --stack none
-wait_for 20 "the root never answered" "$ZTSDK" status --home "$T/root"
-NW=$("$ZTSDK" controller network create --home "$T/root" --name soak \
-  --pool 10.67.0.10-10.67.0.250 --route 10.67.0.0/24 --v6 rfc4193 |
-  sed -n 's/^created network \([0-9a-f]\{16\}\)$/\1/p')
-for name in server streamer churner; do
-  mkdir -p "$T/$name"
-  "$ZTSDK" id generate "$T/$name/identity.secret" >/dev/null
-  cp "$T/planet" "$T/$name/planet"
-  "$ZTSDK" controller member authorize --home "$T/root" "$NW" \
-    "$(cut -c1-10 "$T/$name/identity.secret")" >/dev/null
-done
+zts_network soak 10.67.0 server streamer churner
 
 "$CHECK" server "$T/server" "$NW" 9000 >"$T/server.log" 2>&1 &
 PID[server]=$!
