@@ -51,9 +51,17 @@ def l4(proto, src, dst, segment, csum_at):
     return segment[:csum_at] + struct.pack("!H", c) + segment[csum_at + 2:]
 
 
-def tcp(src, dst, sport, dport, seq, ack, flags, data=b""):
-    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0) + data
+def tcp(src, dst, sport, dport, seq, ack, flags, data=b"", options=b""):
+    options += b"\0" * (-len(options) % 4)
+    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, (5 + len(options) // 4) << 4, flags,
+                      65535, 0, 0) + options + data
     return l4(6, src, dst, seg, 16)
+
+
+def sack(*blocks):
+    """A SACK option (RFC 2018) after two NOPs."""
+    return b"\1\1" + struct.pack("!BB", 5, 2 + 8 * len(blocks)) + b"".join(
+        struct.pack("!II", l, r) for l, r in blocks)
 
 
 def udp(src, dst, sport, dport, data):
@@ -81,6 +89,12 @@ ping = struct.pack("!BBHHH", 8, 0, 0, 7, 1) + b"ping"
 PING = eth(OURS_MAC, 0x0800, ip4(1, ping[:2] + struct.pack("!H", checksum(ping)) + ping[4:]))
 SYN = eth(OURS_MAC, 0x0800, ip4(6, tcp(PEER4, OURS4, 40000, 80, 1000, 0, 0x02)))
 ACK_DATA = eth(OURS_MAC, 0x0800, ip4(6, tcp(PEER4, OURS4, 40000, 80, 1001, 0, 0x18, b"GET /\r\n")))
+# SACK permitted on the SYN, then ACKs carrying SACK blocks (valid-looking,
+# reversed, and with a bad option length) for the sender's scoreboard.
+SYN_SACK = eth(OURS_MAC, 0x0800, ip4(6, tcp(PEER4, OURS4, 40002, 80, 2000, 0, 0x02,
+                                            options=b"\2\4\5\x78\1\1\4\2")))
+SACKS = [eth(OURS_MAC, 0x0800, ip4(6, tcp(PEER4, OURS4, 40002, 80, 2001, 1, 0x10, options=o)))
+         for o in (sack((100, 200), (300, 400)), sack((400, 300)), b"\1\1\5\x09" + b"\0" * 8)]
 UDP = eth(OURS_MAC, 0x0800, ip4(17, udp(PEER4, OURS4, 5353, 53, b"query")))
 SYN6 = eth(OURS_MAC, 0x86DD, ip6(6, tcp(PEER6, OURS6, 40001, 80, 5, 0, 0x02)))
 UDP6 = eth(OURS_MAC, 0x86DD, ip6(17, udp(PEER6, OURS6, 5353, 53, b"query6")))
@@ -96,6 +110,7 @@ SEEDS = {
     "udp_datagram": frames(UDP),
     "ipv6_tcp_syn_and_udp": frames(NS, SYN6, UDP6),
     "ipv4_fragments": frames(FRAG1, FRAG2),
+    "tcp_sack_blocks": frames(ARP, SYN_SACK, *SACKS),
 }
 
 out = sys.argv[1] if len(sys.argv) > 1 else "tests/fuzz/seeds/fuzz_stack_frames"

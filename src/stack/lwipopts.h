@@ -164,6 +164,11 @@
 /* TIME-WAIT lasts 2 MSL: 60 s as on Linux (lwIP's default is 120 s). A
  * connect finding no free port takes one from TIME-WAIT (time_wait.hpp). */
 #define TCP_MSL 30000UL
+/* ---- TCP under loss (scripts/lwip-patches/03-, 04-) ---- */
+/* The sender uses the SACK blocks it receives, finds losses by time (RACK)
+ * and probes lost tails, instead of lwIP's one fast retransmit per window
+ * and a timeout for every other loss (10% loss: ~26 KB/s). */
+#define LWIP_TCP_SACK_RECOVERY 1
 #define TCP_LISTEN_BACKLOG 1
 #define TCP_DEFAULT_LISTEN_BACKLOG 0xff
 /* lwIP's TCP clock: the fast timer (delayed ACKs, retrying parked receive

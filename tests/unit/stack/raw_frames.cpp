@@ -192,16 +192,25 @@ Bytes icmp6_echo_body(std::uint16_t id, std::uint16_t seq, std::span<const std::
 Bytes tcp4(const Ip4& src, const Ip4& dst, std::uint16_t sport, std::uint16_t dport,
            std::uint32_t seq, std::uint32_t ack, std::uint8_t flags,
            std::span<const std::uint8_t> data) {
+  return tcp4_with_options(src, dst, sport, dport, seq, ack, flags, {}, data);
+}
+
+Bytes tcp4_with_options(const Ip4& src, const Ip4& dst, std::uint16_t sport, std::uint16_t dport,
+                        std::uint32_t seq, std::uint32_t ack, std::uint8_t flags,
+                        std::span<const std::uint8_t> options, std::span<const std::uint8_t> data) {
+  Bytes padded(options.begin(), options.end());
+  while (padded.size() % 4 != 0) padded.push_back(0);  // end of options
   Bytes t;
   put16(t, sport);
   put16(t, dport);
   put32(t, seq);
   put32(t, ack);
-  t.push_back(5 << 4);
+  t.push_back(static_cast<std::uint8_t>((5 + padded.size() / 4) << 4));
   t.push_back(flags);
   put16(t, 65535);  // window
   put16(t, 0);      // checksum
   put16(t, 0);      // urgent
+  append(t, padded);
   append(t, data);
   set16(t, 16, internet_checksum(t, pseudo_sum(src, dst, kProtoTcp, t.size())));
   return t;

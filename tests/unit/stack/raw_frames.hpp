@@ -49,6 +49,11 @@ Bytes icmp6_echo_body(std::uint16_t id, std::uint16_t seq, std::span<const std::
 Bytes tcp4(const Ip4& src, const Ip4& dst, std::uint16_t sport, std::uint16_t dport,
            std::uint32_t seq, std::uint32_t ack, std::uint8_t flags,
            std::span<const std::uint8_t> data = {});
+// The same with TCP options (padded with end-of-options to 4 bytes).
+Bytes tcp4_with_options(const Ip4& src, const Ip4& dst, std::uint16_t sport, std::uint16_t dport,
+                        std::uint32_t seq, std::uint32_t ack, std::uint8_t flags,
+                        std::span<const std::uint8_t> options,
+                        std::span<const std::uint8_t> data = {});
 
 // A parsed view of a frame the stack sent (copies; checks lengths).
 struct Parsed {
