@@ -2,9 +2,9 @@
 #
 # Default: lwIP 2.1.3 from Debian's `lwip` source package, fetched into the
 # build tree at configure time by scripts/fetch_lwip.sh (never committed),
-# with two small patches of ours (scripts/lwip-patches: mailbox size set by
-# lwipopts.h; IPv6 neighbour solicitation beyond our /64s, for 6PLANE),
-# compiled with our lwipopts.h. Result: ZTSDK_STACK_OBJECTS, objects to put
+# with patches of ours (scripts/lwip-patches, each headed by what it does
+# and why: mailbox size, IPv6 neighbour solicitation for 6PLANE, TCP loss
+# recovery and timers), compiled with our lwipopts.h. Result: ZTSDK_STACK_OBJECTS, objects to put
 # into libztsdk, and ZTSDK_STACK_LIBS, libraries its users must link.
 #
 # Keeping lwIP's symbols away from applications: lwIP is compiled with

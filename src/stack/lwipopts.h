@@ -164,7 +164,7 @@
 /* TIME-WAIT lasts 2 MSL: 60 s as on Linux (lwIP's default is 120 s). A
  * connect finding no free port takes one from TIME-WAIT (time_wait.hpp). */
 #define TCP_MSL 30000UL
-/* ---- TCP under loss (scripts/lwip-patches/03-, 04-) ---- */
+/* ---- TCP under loss (scripts/lwip-patches: *-tcp-sack-recovery) ---- */
 /* The sender uses the SACK blocks it receives, finds losses by time (RACK)
  * and probes lost tails, instead of lwIP's one fast retransmit per window
  * and a timeout for every other loss (10% loss: ~26 KB/s). */
@@ -243,6 +243,7 @@ unsigned int ztsdk_lwip_rand(void);
 unsigned short ztsdk_lwip_chksum(const void* data, int len);
 struct sys_sem** ztsdk_lwip_thread_sem(void);
 void ztsdk_lwip_assert_failed(const char* message, int line, const char* file);
+void ztsdk_lwip_timeout_first(void); /* stack_runtime.cpp */
 #pragma GCC visibility pop
 #ifdef __cplusplus
 }
@@ -257,6 +258,10 @@ void ztsdk_lwip_assert_failed(const char* message, int line, const char* file);
 #define LWIP_HOOK_ETHARP_GET_GW(netif, dest) ztsdk_lwip_ip4_gateway((netif), (dest))
 #define LWIP_HOOK_IP6_ROUTE(src, dest) ztsdk_lwip_ip6_route((src), (dest))
 #define LWIP_HOOK_ND6_GET_GW(netif, dest) ztsdk_lwip_ip6_next_hop((netif), (dest))
+/* A timeout added by a thread other than lwIP's own became the earliest
+ * (scripts/lwip-patches, timeouts.c): lwIP's thread is woken to count its
+ * sleep again. */
+#define ZTSDK_HOOK_SYS_TIMEOUT_FIRST() ztsdk_lwip_timeout_first()
 /* RFC 6528 initial sequence numbers (lwIP's own are predictable). */
 #define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
   ztsdk_lwip_tcp_isn((local_ip), (local_port), (remote_ip), (remote_port))

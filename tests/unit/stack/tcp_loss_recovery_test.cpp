@@ -263,6 +263,35 @@ TEST_F(TcpLossRecovery, ImpossibleOrMalformedSackBlocksChangeNothing) {
   EXPECT_EQ(write(kMss).size(), 1u);
 }
 
+TEST_F(TcpLossRecovery, DuplicateAcksWithoutSackBlocksResendTheFirstSegment) {
+  // A peer that negotiated SACK but sends plain duplicate ACKs still gets
+  // a fast retransmit on the third, as lwIP's own would give.
+  warm_up();
+  const auto sent = write(4 * kMss);
+  ASSERT_EQ(sent.size(), 4u);
+  out_.skip_all();
+  ack(sent[0].seq);
+  ack(sent[0].seq);
+  EXPECT_FALSE(resent_at_once(sent[0].seq));
+  ack(sent[0].seq);
+  EXPECT_TRUE(resent_at_once(sent[0].seq));
+}
+
+TEST_F(TcpLossRecovery, PeerClaimingEverythingStillGetsTheDataAgain) {
+  // SACK blocks for all that is in flight but no cumulative ACK (a peer
+  // that dropped what it reported, or lies): after a timeout the first
+  // segment goes again rather than the connection stalling.
+  warm_up();
+  const auto sent = write(3 * kMss);
+  ASSERT_EQ(sent.size(), 3u);
+  out_.skip_all();
+  ack(sent[0].seq, {{sent[0].seq, sent[2].end()}});
+  EXPECT_FALSE(resent_at_once(sent[0].seq));
+  const auto again = next_segment([](const Segment& s) { return !s.data.empty(); }, 5s);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->seq, sent[0].seq);
+}
+
 TEST_F(TcpLossRecovery, ReceiverAcknowledgesAFilledGapAtOnce) {
   const Bytes chunk(kMss, 'p');
   // The second chunk first: the stack answers at once with a duplicate ACK.
@@ -272,6 +301,67 @@ TEST_F(TcpLossRecovery, ReceiverAcknowledgesAFilledGapAtOnce) {
   input(segment(peer_next_, our_next_, kTcpAck, {}, chunk));
   EXPECT_TRUE(next_segment([&](const Segment& s) { return s.ack == peer_next_ + 2 * kMss; }, 0ms));
   peer_next_ += 2 * kMss;
+}
+
+// Our stack opens the connection: the handshake's round trip arms the
+// tail loss probe before any data is acknowledged, so a silent peer gets
+// the last segment again first (without it only the timeout, which resends
+// the first, would act).
+TEST_F(TcpLossRecovery, ActiveOpenProbesTheTailWithTheHandshakesRoundTrip) {
+  const int fd = zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  zts_sockaddr_in a{};
+  a.sin_family = ZTS_AF_INET;
+  a.sin_port = htons(kPeerPort + 1);
+  std::memcpy(&a.sin_addr, kPeerIp.data(), 4);
+  ASSERT_EQ(zts_set_blocking(fd, 0), ZTS_ERR_OK);
+  EXPECT_EQ(zts_bsd_connect(fd, reinterpret_cast<zts_sockaddr*>(&a), sizeof a), ZTS_ERR_SOCKET);
+  std::optional<Segment> syn;
+  out_.next(
+      [&](const Parsed& p) {
+        if (p.ether_type != kEtherIp4 || p.protocol != kProtoTcp || p.l4.size() < 20) return false;
+        if (read16(p.l4, 2) != kPeerPort + 1 || !(p.l4[13] & kTcpSyn)) return false;
+        syn = Segment{read32(p.l4, 4), 0, p.l4[13], {}, {}};
+        syn->options.assign(p.l4.begin() + 20, p.l4.begin() + (p.l4[12] >> 4) * 4);
+        return true;
+      },
+      5s);
+  ASSERT_TRUE(syn);
+  ASSERT_TRUE(has_sack_permitted(syn->options));
+  const std::uint16_t local_port = [&] {
+    zts_sockaddr_in me{};
+    zts_socklen_t len = sizeof me;
+    EXPECT_EQ(zts_bsd_getsockname(fd, reinterpret_cast<zts_sockaddr*>(&me), &len), ZTS_ERR_OK);
+    return ntohs(me.sin_port);
+  }();
+  auto frame = [&](std::uint32_t seq, std::uint32_t ackno, std::uint8_t flags, const Bytes& options) {
+    return ethernet(mac_of(0x02aabbccee01), kPeerMac, kEtherIp4,
+                    ip4(kPeerIp, kOurIp, kProtoTcp,
+                        tcp4_with_options(kPeerIp, kOurIp, kPeerPort + 1, local_port, seq, ackno,
+                                          flags, options)));
+  };
+  const Bytes syn_ack_options{2, 4, kMss >> 8, kMss & 0xff, 1, 1, 4, 2};
+  input(frame(kPeerIss, syn->seq + 1, kTcpSyn | kTcpAck, syn_ack_options));
+  ASSERT_EQ(zts_set_blocking(fd, 1), ZTS_ERR_OK);
+
+  const std::string data(3 * kMss, 'a');
+  ASSERT_EQ(zts_bsd_send(fd, data.data(), data.size(), 0), static_cast<ssize_t>(data.size()));
+  std::vector<std::uint32_t> sent;
+  auto data_of_fd = [&](const Parsed& p, std::uint32_t& seq) {
+    if (p.ether_type != kEtherIp4 || p.protocol != kProtoTcp || p.l4.size() < 20) return false;
+    if (read16(p.l4, 0) != local_port) return false;
+    if (p.l4.size() <= static_cast<std::size_t>(p.l4[12] >> 4) * 4) return false;
+    seq = read32(p.l4, 4);
+    return true;
+  };
+  std::uint32_t seq = 0;
+  while (out_.next([&](const Parsed& p) { return data_of_fd(p, seq); }, 0ms)) sent.push_back(seq);
+  ASSERT_EQ(sent.size(), 3u);
+  // No answer: the first data segment sent again is the last one.
+  ASSERT_TRUE(out_.next([&](const Parsed& p) { return data_of_fd(p, seq); }, 2s));
+  EXPECT_EQ(seq, sent[2]);
+  input(frame(kPeerIss + 1, 0, kTcpRst, {}));
+  zts_bsd_close(fd);
 }
 
 }  // namespace
