@@ -1,4 +1,4 @@
-// TCP under loss (scripts/lwip-patches/03-, 04-): the stack's TCP sender
+// TCP under loss (scripts/lwip-patches/04- to 07-): the stack's TCP sender
 // and receiver driven by a scripted peer made of raw frames. The peer takes
 // the segments the stack sends and answers as a receiver that lost some of
 // them would: with SACK blocks, or not at all. The stack sends in the thread
