@@ -15,8 +15,8 @@ if [[ ${#settings[@]} -eq 0 ]]; then
   settings=(
     "clean=16384:--loss 0"
     "loss1=8192:--loss 0.01"
-    "loss3=4096:--loss 0.03"
-    "loss10=1024:--loss 0.10"
+    "loss3=8192:--loss 0.03"
+    "loss10=4096:--loss 0.10"
     "mix=512:--loss 0.10 --dup 0.05 --delay-ms 20 --jitter-ms 50"
   )
 fi
