@@ -13,7 +13,7 @@ declare -A PID=()
 # Makefile's test-asan), not at memory sizes, which ASan's quarantine and
 # shadow memory inflate.
 SANITIZED=0
-if ldd "$ZTSDK" 2>/dev/null | grep -q libasan; then SANITIZED=1; fi
+if [[ $(ldd "$ZTSDK" 2>/dev/null) == *libasan* ]]; then SANITIZED=1; fi
 
 stop_all() {
   local name

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 BUILD=$(dirname "$(realpath "${1:?usage: $0 /path/to/ztsdk}")")
-if ldd "$1" | grep -q libasan; then
+if [[ $(ldd "$1" 2>/dev/null) == *libasan* ]]; then
   echo "SKIP: a sanitized build (this checks the release libraries)"
   exit 77
 fi
