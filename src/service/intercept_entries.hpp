@@ -74,6 +74,15 @@ struct InterceptServer::Entry {
   bool keepalive = false;
 };
 
+// The reply to q, with errno `error` (0: success).
+inline intercept::Reply answer(const intercept::Request& q, int error = 0) {
+  intercept::Reply r;
+  r.op = q.op;
+  r.id = q.id;
+  r.error = error;
+  return r;
+}
+
 // The protocol's endpoints and ours. An IPv4 address given to an AF_INET6
 // program socket is shown IPv4-mapped, as the kernel would.
 intercept::Endpoint to_endpoint(const InetAddress& a, std::uint8_t domain);

@@ -127,6 +127,17 @@ InterceptServer::~InterceptServer() {
   ::unlink(path_.c_str());
 }
 
+InterceptServer::Entry& InterceptServer::add_entry(std::uint64_t id, intercept::SocketKind kind,
+                                                   std::uint8_t domain) {
+  auto entry = std::make_shared<Entry>();
+  entry->id = id;
+  entry->kind = kind;
+  entry->domain = domain;
+  entries_[id] = entry;
+  open_count_.fetch_add(1);
+  return *entry;
+}
+
 void InterceptServer::shutdown_all() {
   alive_.reset();
   if (listen_fd_ >= 0) {

@@ -109,6 +109,8 @@ class InterceptServer {
   void bury(std::uint64_t id, Tombstone stone);
 
   std::uint64_t next_id() { return next_id_++; }
+  // A new open virtual socket, counted in open_sockets().
+  Entry& add_entry(std::uint64_t id, intercept::SocketKind kind, std::uint8_t domain);
   bool name_socket(int fd, intercept::SocketKind kind, std::uint64_t id);
 
   io::Poller& poller_;

@@ -19,14 +19,6 @@ using intercept::SocketState;
 
 namespace {
 
-Reply answer(const Request& q, int error = 0) {
-  Reply r;
-  r.op = q.op;
-  r.id = q.id;
-  r.error = error;
-  return r;
-}
-
 // Linux's (level, name) as the options the stack knows.
 std::optional<stack::TcpOption> tcp_option(int level, int name) {
   if (level == IPPROTO_TCP) {

@@ -20,14 +20,6 @@ using intercept::SocketState;
 
 namespace {
 
-Reply answer(const Request& q, int error = 0) {
-  Reply r;
-  r.op = q.op;
-  r.id = q.id;
-  r.error = error;
-  return r;
-}
-
 }  // namespace
 
 int InterceptServer::adopt_stream(std::shared_ptr<stack::TcpRelay> relay, std::uint8_t domain,
@@ -43,13 +35,7 @@ int InterceptServer::adopt_stream(std::shared_ptr<stack::TcpRelay> relay, std::u
     errno = e;
     return -1;
   }
-  auto entry = std::make_shared<Entry>();
-  entry->id = id;
-  entry->kind = SocketKind::kStream;
-  entry->domain = domain;
-  entry->relay = relay;
-  entries_[id] = entry;
-  open_count_.fetch_add(1);
+  add_entry(id, SocketKind::kStream, domain).relay = relay;
   relay->attach(fds[1], gate_bytes, [this, id, alive = std::weak_ptr<const bool>(alive_)](int) {
     if (alive.expired()) return;
     auto it = entries_.find(id);
@@ -87,16 +73,13 @@ void InterceptServer::tcp_bind(Control& c, const Request& q) {
     ::close(fds[1]);
     return reply(c, answer(q, e));
   }
-  auto entry = std::make_shared<Entry>();
-  entry->id = id;
-  entry->kind = SocketKind::kBound;
-  entry->domain = q.domain;
-  entry->binding = reservation->binding();
-  entry->reservation = std::move(reservation);
-  entry->placeholder = fds[1];
+  Entry& entry = add_entry(id, SocketKind::kBound, q.domain);
+  entry.binding = reservation->binding();
+  entry.reservation = std::move(reservation);
+  entry.placeholder = fds[1];
   // Watched for nothing but the hang-up when the program closes (or
   // replaces) its end.
-  entry->placeholder_token = poller_.add(fds[1], 0, [this, id](std::uint32_t) {
+  entry.placeholder_token = poller_.add(fds[1], 0, [this, id](std::uint32_t) {
     auto it = entries_.find(id);
     if (it == entries_.end()) return;
     poller_.remove(it->second->placeholder, it->second->placeholder_token);
@@ -104,14 +87,12 @@ void InterceptServer::tcp_bind(Control& c, const Request& q) {
     entries_.erase(it);
     open_count_.fetch_sub(1);
   });
-  entries_[id] = entry;
-  open_count_.fetch_add(1);
   Reply r = answer(q);
   r.socket = id;
   r.kind = SocketKind::kBound;
   r.state = SocketState::kBound;
   InetAddress local = ip;
-  local.set_port(entry->binding.port);
+  local.set_port(entry.binding.port);
   r.local = to_endpoint(local, q.domain);
   reply(c, r, fds[0]);
   ::close(fds[0]);
@@ -237,13 +218,7 @@ void InterceptServer::tcp_listen(Control& c, const Request& request, int kernel_
       if (auto listener = weak.lock()) on_kernel_listener(listener);
     });
   }
-  auto entry = std::make_shared<Entry>();
-  entry->id = id;
-  entry->kind = SocketKind::kListener;
-  entry->domain = q.domain;
-  entry->listener = l;
-  entries_[id] = entry;
-  open_count_.fetch_add(1);
+  add_entry(id, SocketKind::kListener, q.domain).listener = l;
   Reply r = answer(q);
   r.socket = id;
   r.kind = SocketKind::kListener;

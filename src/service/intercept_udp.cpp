@@ -24,14 +24,6 @@ namespace {
 constexpr int kDatagramsPerEvent = 64;
 constexpr std::size_t kBufferSize = intercept::kDatagramHeaderSize + 65536;
 
-Reply answer(const Request& q, int error = 0) {
-  Reply r;
-  r.op = q.op;
-  r.id = q.id;
-  r.error = error;
-  return r;
-}
-
 // To the program: header with the source, then the payload. Dropped (and
 // counted) when the program's receive queue is full, as UDP would.
 void deliver(int fd, std::uint8_t domain, const InetAddress& from,
@@ -111,13 +103,7 @@ void InterceptServer::udp_open(Control& c, const Request& q, int kernel_fd) {
       if (auto datagram = weak.lock()) on_datagram_kernel(datagram);
     });
   }
-  auto entry = std::make_shared<Entry>();
-  entry->id = id;
-  entry->kind = SocketKind::kDatagram;
-  entry->domain = q.domain;
-  entry->datagram = d;
-  entries_[id] = entry;
-  open_count_.fetch_add(1);
+  add_entry(id, SocketKind::kDatagram, q.domain).datagram = d;
   Reply r = answer(q);
   r.socket = id;
   r.kind = SocketKind::kDatagram;
