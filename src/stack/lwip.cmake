@@ -66,7 +66,7 @@ set(ZTSDK_LWIP_SOURCES
   ${lwip}/src/core/ip.c ${lwip}/src/core/mem.c ${lwip}/src/core/memp.c
   ${lwip}/src/core/netif.c ${lwip}/src/core/pbuf.c ${lwip}/src/core/raw.c
   ${lwip}/src/core/stats.c ${lwip}/src/core/sys.c ${lwip}/src/core/tcp.c
-  ${lwip}/src/core/tcp_in.c ${lwip}/src/core/tcp_out.c ${lwip}/src/core/tcp_recovery.c
+  ${lwip}/src/core/tcp_in.c ${lwip}/src/core/tcp_out.c ${lwip}/src/core/tcp_rate.c ${lwip}/src/core/tcp_recovery.c
   ${lwip}/src/core/timeouts.c
   ${lwip}/src/core/udp.c
   ${lwip}/src/core/ipv4/etharp.c ${lwip}/src/core/ipv4/icmp.c ${lwip}/src/core/ipv4/ip4.c
