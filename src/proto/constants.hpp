@@ -72,7 +72,7 @@ inline constexpr std::size_t kDefaultMtu = 2800;  // default network MTU
 
 // Table sizes.
 inline constexpr std::size_t kMaxPeerNetworkPaths = 64;  // paths kept per peer
-inline constexpr std::size_t kRxQueueSize = 32;  // packets/fragments awaiting assembly or WHOIS
+inline constexpr std::size_t kRxQueueSize = 32;  // packets awaiting a WHOIS (fragments: kReassemblySlots)
 inline constexpr std::size_t kTxQueueSize = 32;  // packets awaiting a peer's identity or path
 inline constexpr std::size_t kExpectingRepliesBucketCount = 256;  // indexed by (pid >> 32) & 255
 inline constexpr std::size_t kExpectingRepliesBucketSize = 32;    // ring slots per bucket

@@ -86,7 +86,7 @@ struct Reassembler::Entry {
 // Default-initialised: only the bookkeeping fields need values; the arenas
 // are written before they are read.
 Reassembler::Reassembler()
-    : entries_(std::make_unique_for_overwrite<std::array<Entry, kRxQueueSize>>()) {}
+    : entries_(std::make_unique_for_overwrite<std::array<Entry, kReassemblySlots>>()) {}
 Reassembler::~Reassembler() = default;
 
 std::size_t Reassembler::in_flight() const {

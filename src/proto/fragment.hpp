@@ -75,7 +75,13 @@ struct ReassemblyCounters {
   std::uint64_t completed = 0;       // packets handed back whole
 };
 
-// Collects heads and fragments by packet ID. Holds at most kRxQueueSize
+// Incomplete packets the reassembler holds at most. Upstream holds 32; a
+// path that reorders (50 ms of jitter at a few thousand packets per second)
+// has more than that in progress at once, and each eviction loses a packet.
+// An unused slot costs no memory: its arena is never touched.
+inline constexpr std::size_t kReassemblySlots = 128;
+
+// Collects heads and fragments by packet ID. Holds at most kReassemblySlots
 // incomplete packets; when all slots are busy the oldest is evicted, so a
 // flood of fragments for new IDs costs no memory beyond the fixed slots.
 class Reassembler {
@@ -106,7 +112,7 @@ class Reassembler {
   bool store(Entry& e, unsigned part, std::span<const std::uint8_t> bytes);
   std::optional<Packet> complete_if_ready(Entry& e);
 
-  std::unique_ptr<std::array<Entry, kRxQueueSize>> entries_;
+  std::unique_ptr<std::array<Entry, kReassemblySlots>> entries_;
   ReassemblyCounters counters_;
 };
 

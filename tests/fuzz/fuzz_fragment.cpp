@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const auto done = zt::is_fragment(datagram) ? r.add_fragment(datagram, now)
                                                 : r.add_head(datagram, now);
-    check(r.in_flight() <= zt::kRxQueueSize);
+    check(r.in_flight() <= zt::kReassemblySlots);
     if (done) {
       check(done->size() >= zt::kMinPacketLength && done->size() <= zt::kMaxPacketLength);
       if (done->fragmented()) resplit(*done);

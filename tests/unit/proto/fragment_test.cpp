@@ -286,10 +286,10 @@ TEST(Fragment, FloodOfNewIdsStaysBounded) {
   EXPECT_FALSE(feed(r, parts[0], 0));
   for (std::uint64_t id = 1; id <= 10000; ++id) {
     r.add_fragment(make_fragment(id, 7, 1 + id % 6, 1400), static_cast<std::int64_t>(id / 8));
-    ASSERT_LE(r.in_flight(), kRxQueueSize);
+    ASSERT_LE(r.in_flight(), kReassemblySlots);
   }
-  EXPECT_EQ(r.in_flight(), kRxQueueSize);
-  EXPECT_EQ(r.counters().evicted, 10000u + 1 - kRxQueueSize);
+  EXPECT_EQ(r.in_flight(), kReassemblySlots);
+  EXPECT_EQ(r.counters().evicted, 10000u + 1 - kReassemblySlots);
   // The legitimate packet was pushed out with the rest; resending it works.
   EXPECT_FALSE(feed(r, parts[1], 2000));
   EXPECT_FALSE(feed(r, parts[2], 2000));

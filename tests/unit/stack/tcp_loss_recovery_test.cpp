@@ -1,4 +1,4 @@
-// TCP under loss (scripts/lwip-patches/04- to 07-): the stack's TCP sender
+// TCP under loss (scripts/lwip-patches/04- to 07-, 11-): the stack's TCP sender
 // and receiver driven by a scripted peer made of raw frames. The peer takes
 // the segments the stack sends and answers as a receiver that lost some of
 // them would: with SACK blocks, or not at all. The stack sends in the thread
@@ -11,6 +11,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -112,6 +113,7 @@ class TcpLossRecovery : public ::testing::Test {
     ASSERT_TRUE(has_sack_permitted(syn_ack->options));
     peer_next_ = kPeerIss + 1;
     our_next_ = syn_ack->seq + 1;
+    std::this_thread::sleep_for(round_trip_);
     input(segment(peer_next_, our_next_, kTcpAck));
     connection_ = zts_bsd_accept(listener_, nullptr, nullptr);
     ASSERT_GE(connection_, 0);
@@ -180,6 +182,35 @@ class TcpLossRecovery : public ::testing::Test {
     out_.skip_all();
   }
 
+  // Data segments sent since the last look.
+  std::vector<Segment> sent_since() {
+    std::vector<Segment> sent;
+    while (auto s = next_segment([](const Segment& x) { return !x.data.empty(); }, 0ms))
+      sent.push_back(*s);
+    return sent;
+  }
+
+  // One round trip of the peer: after round_trip_ it acknowledges each
+  // segment of `burst` in turn, or, with `first_lost`, SACKs all but the
+  // first. Returns how many segments of new data (beyond `burst`) the
+  // sender sent in answer, and puts them into `next`.
+  std::size_t answer(const std::vector<Segment>& burst, bool first_lost,
+                     std::vector<Segment>* next) {
+    std::this_thread::sleep_for(round_trip_);
+    next->clear();
+    for (std::size_t i = first_lost ? 1 : 0; i < burst.size(); ++i) {
+      if (first_lost)
+        ack(burst[0].seq, {{burst[1].seq, burst[i].end()}});
+      else
+        ack(burst[i].end());
+      for (const auto& s : sent_since())
+        if (s.seq >= burst.back().end()) next->push_back(s);
+    }
+    return next->size();
+  }
+
+  // The peer's delay before each answer (the handshake's too).
+  std::chrono::milliseconds round_trip_{0};
   FrameCollector out_;
   std::unique_ptr<StackInterface> iface_;
   int listener_ = -1, connection_ = -1;
@@ -362,6 +393,55 @@ TEST_F(TcpLossRecovery, ActiveOpenProbesTheTailWithTheHandshakesRoundTrip) {
   EXPECT_EQ(seq, sent[2]);
   input(frame(kPeerIss + 1, 0, kTcpRst, {}));
   zts_bsd_close(fd);
+}
+
+// The delivery-rate model (scripts/lwip-patches/11-): on a path with a
+// round trip of a few milliseconds, a loss while the delivery rate still
+// grows is not taken for congestion; with round trips under 2 ms the sender
+// halves its window as Reno does.
+class TcpRateModel : public TcpLossRecovery {
+ protected:
+  TcpRateModel() { round_trip_ = 6ms; }
+
+  // Slow start over three clean round trips (4, 8, 16 segments, each
+  // delivered twice as fast as the one before), then a round trip of 32
+  // segments whose first is lost: returns the new segments sent in answer
+  // to the 31 that arrived.
+  std::size_t new_data_in_lossy_round() {
+    const std::string data(200 * kMss, 'd');
+    EXPECT_EQ(zts_bsd_send(connection_, data.data(), data.size(), 0),
+              static_cast<ssize_t>(data.size()));
+    std::vector<Segment> burst = sent_since(), next;
+    EXPECT_EQ(burst.size(), 4u);
+    for (int round = 0; round < 3; ++round) {
+      answer(burst, false, &next);
+      EXPECT_EQ(next.size(), 2 * burst.size());
+      burst = next;
+    }
+    EXPECT_EQ(burst.size(), 32u);
+    return answer(burst, true, &next);
+  }
+};
+
+TEST_F(TcpRateModel, LossWhileTheDeliveryRateGrowsKeepsTheWindow) {
+  // Reno would halve cwnd (16 segments): about 15 new segments for 31
+  // delivered. Kept and still growing: at least one new per delivery.
+  EXPECT_GE(new_data_in_lossy_round(), 31u);
+}
+
+TEST_F(TcpLossRecovery, LossOnAShortRoundTripHalvesTheWindow) {
+  round_trip_ = 0ms;  // under the 2 ms the model needs: Reno's halving
+  const std::string data(200 * kMss, 'd');
+  ASSERT_EQ(zts_bsd_send(connection_, data.data(), data.size(), 0),
+            static_cast<ssize_t>(data.size()));
+  std::vector<Segment> burst = sent_since(), next;
+  ASSERT_EQ(burst.size(), 4u);
+  for (int round = 0; round < 3; ++round) {
+    answer(burst, false, &next);
+    ASSERT_EQ(next.size(), 2 * burst.size());
+    burst = next;
+  }
+  EXPECT_LE(answer(burst, true, &next), 17u);
 }
 
 }  // namespace
