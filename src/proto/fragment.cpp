@@ -62,8 +62,10 @@ std::vector<Bytes> fragment_packet(std::span<const std::uint8_t> armored_packet,
   return out;
 }
 
-// One packet being collected. Parts are stored in arrival order in a fixed
-// arena; their total is capped at kMaxPacketLength, the largest valid packet.
+// One packet being collected. Parts are stored in arrival order in its
+// arena (kMaxPacketLength bytes, the largest valid packet, kept apart from
+// the entries so that looking a packet up walks a few kilobytes, not the
+// arenas' megabyte).
 struct Reassembler::Entry {
   bool used = false;
   std::uint64_t packet_id = 0;
@@ -73,7 +75,7 @@ struct Reassembler::Entry {
   std::size_t used_bytes = 0;
   std::array<std::uint16_t, kMaxPacketFragments> offset{};
   std::array<std::uint16_t, kMaxPacketFragments> length{};
-  std::array<std::uint8_t, kMaxPacketLength> arena;
+  std::uint8_t* arena = nullptr;
 
   void reset() {
     used = false;
@@ -83,10 +85,14 @@ struct Reassembler::Entry {
   }
 };
 
-// Default-initialised: only the bookkeeping fields need values; the arenas
-// are written before they are read.
+// The arenas are left uninitialised: written before they are read, and an
+// arena never used costs no memory.
 Reassembler::Reassembler()
-    : entries_(std::make_unique_for_overwrite<std::array<Entry, kReassemblySlots>>()) {}
+    : entries_(std::make_unique<std::array<Entry, kReassemblySlots>>()),
+      arenas_(std::make_unique_for_overwrite<std::uint8_t[]>(kReassemblySlots * kMaxPacketLength)) {
+  for (std::size_t i = 0; i < kReassemblySlots; ++i)
+    (*entries_)[i].arena = arenas_.get() + i * kMaxPacketLength;
+}
 Reassembler::~Reassembler() = default;
 
 std::size_t Reassembler::in_flight() const {
@@ -139,7 +145,7 @@ bool Reassembler::store(Entry& e, unsigned part, std::span<const std::uint8_t> b
     ++counters_.oversize;
     return false;
   }
-  std::memcpy(e.arena.data() + e.used_bytes, bytes.data(), bytes.size());
+  std::memcpy(e.arena + e.used_bytes, bytes.data(), bytes.size());
   e.offset[part] = static_cast<std::uint16_t>(e.used_bytes);
   e.length[part] = static_cast<std::uint16_t>(bytes.size());
   e.used_bytes += bytes.size();
@@ -149,9 +155,9 @@ bool Reassembler::store(Entry& e, unsigned part, std::span<const std::uint8_t> b
 
 std::optional<Packet> Reassembler::complete_if_ready(Entry& e) {
   if (e.total == 0 || e.have != (1u << e.total) - 1) return std::nullopt;
-  auto packet = Packet::from_bytes({e.arena.data() + e.offset[0], e.length[0]});
+  auto packet = Packet::from_bytes({e.arena + e.offset[0], e.length[0]});
   for (unsigned part = 1; packet && part < e.total; ++part)
-    packet->append_bytes({e.arena.data() + e.offset[part], e.length[part]});
+    packet->append_bytes({e.arena + e.offset[part], e.length[part]});
   e.reset();
   if (packet) ++counters_.completed;
   return packet;

@@ -113,6 +113,7 @@ class Reassembler {
   std::optional<Packet> complete_if_ready(Entry& e);
 
   std::unique_ptr<std::array<Entry, kReassemblySlots>> entries_;
+  std::unique_ptr<std::uint8_t[]> arenas_;
   ReassemblyCounters counters_;
 };
 
