@@ -122,8 +122,11 @@ client upload64 download64 | tee "$T/lossy.out" || die "transfers under faults f
 [[ ${ZTWIRE_ONLY_TRANSFER:-0} == 1 ]] && { cat "$T/wire.log"; echo PASS; exit 0; }
 
 # --- 2. the wire goes down for OUTAGE s mid-transfer, then comes back
+# The transfers below must outlast the fault they meet: at least 8 MiB
+# (TCP holds 1-2 MB/s through this wire).
+LONG_KIB=$((KIB > 8192 ? KIB : 8192))
 echo "== a $OUTAGE s outage in the middle of a transfer"
-ZTS_CHECK_SAY_CONNECTED=1 client upload64 >"$T/outage.out" 2>&1 &
+KIB=$LONG_KIB ZTS_CHECK_SAY_CONNECTED=1 client upload64 >"$T/outage.out" 2>&1 &
 transfer=$!
 # Joined and connected (under 10% loss that takes a variable time): the
 # outage falls on the transfer, not on the handshake.
@@ -138,10 +141,10 @@ cat "$T/outage.out"
 
 # --- 3. root and controller killed and restarted under a transfer
 echo "== the root and controller restart under a transfer"
-# Twice the size, and the restart 3 s into it: by then the apps have a
-# direct path (traffic they still relay through the root stops with it
-# until their next ping to the new one, up to a minute later).
-KIB=$((KIB * 2)) ZTS_CHECK_SAY_CONNECTED=1 client upload64 >"$T/restart.out" 2>&1 &
+# The restart comes 3 s into the transfer: by then the apps have a direct
+# path (traffic they still relay through the root stops with it until
+# their next ping to the new one, up to a minute later).
+KIB=$((LONG_KIB * 2)) ZTS_CHECK_SAY_CONNECTED=1 client upload64 >"$T/restart.out" 2>&1 &
 transfer=$!
 wait_connected "$transfer" "$T/restart.out"
 sleep 3

@@ -299,7 +299,7 @@ std::string test_echo(const char* ip, unsigned short port) {
 
 std::string test_upload64(const char* ip, unsigned short port) {
   int fd = connect_to(ip, port);
-  if (fd < 0) return "connect failed";
+  if (fd < 0) return "connect failed, zts_errno " + std::to_string(zts_errno);
   uint8_t hdr[9] = {'U'};
   put_u64(hdr + 1, big_transfer());
   if (!write_all(fd, hdr, sizeof hdr)) return "write failed";
@@ -331,7 +331,7 @@ std::string test_upload64(const char* ip, unsigned short port) {
 
 std::string test_download64(const char* ip, unsigned short port) {
   int fd = connect_to(ip, port);
-  if (fd < 0) return "connect failed";
+  if (fd < 0) return "connect failed, zts_errno " + std::to_string(zts_errno);
   uint8_t hdr[17] = {'D'};
   put_u64(hdr + 1, big_transfer());
   put_u64(hdr + 9, 99);
@@ -474,7 +474,7 @@ std::string test_concurrent100(const char* ip, unsigned short port) {
 
 std::string test_halfclose(const char* ip, unsigned short port) {
   int fd = connect_to(ip, port);
-  if (fd < 0) return "connect failed";
+  if (fd < 0) return "connect failed, zts_errno " + std::to_string(zts_errno);
   std::vector<uint8_t> data(10000, 'x');
   data[0] = 'H';
   if (!write_all(fd, data.data(), data.size())) return "write failed";
@@ -597,7 +597,7 @@ std::string test_ping(const char* ip, unsigned short) {
 
 std::string test_drain(const char* ip, unsigned short port) {
   int fd = connect_to(ip, port);
-  if (fd < 0) return "connect failed";
+  if (fd < 0) return "connect failed, zts_errno " + std::to_string(zts_errno);
   std::vector<uint8_t> got(kSendStopBytes + 1), want(kSendStopBytes);
   uint64_t s = 5;
   generate(s, want.data(), want.size());

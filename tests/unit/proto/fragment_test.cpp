@@ -296,6 +296,24 @@ TEST(Fragment, FloodOfNewIdsStaysBounded) {
   EXPECT_TRUE(feed(r, parts[0], 2000).has_value());
 }
 
+// A path with jitter interleaves the parts of many packets: 100 heads
+// arrive before any of their fragments, and all 100 packets complete (with
+// upstream's 32 slots, 68 would have been evicted and lost).
+TEST(Fragment, ManyInterleavedPacketsAllComplete) {
+  constexpr std::uint64_t kPackets = 100;
+  static_assert(kPackets <= kReassemblySlots);
+  Reassembler r;
+  for (std::uint64_t id = 1; id <= kPackets; ++id) EXPECT_FALSE(r.add_head(make_head(id, 1400), 0));
+  std::size_t completed = 0;
+  for (std::uint64_t id = 1; id <= kPackets; ++id) {
+    const auto packet = r.add_fragment(make_fragment(id, 2, 1, 600), 1);
+    if (packet && packet->size() == 2000) ++completed;
+  }
+  EXPECT_EQ(completed, kPackets);
+  EXPECT_EQ(r.counters().evicted, 0u);
+  EXPECT_EQ(r.in_flight(), 0u);
+}
+
 TEST(Fragment, ClearDropsEverything) {
   const auto parts = vector_parts();
   Reassembler r;
