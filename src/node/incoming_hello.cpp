@@ -172,10 +172,12 @@ void NodeEngine::on_ok_hello(std::int64_t now, Peer& peer, LocalSocket socket,
   }
   peer.set_remote_version(ok->protocol_version, ok->version_major, ok->version_minor,
                           ok->version_revision);
-  const std::int64_t sent = static_cast<std::int64_t>(ok->timestamp);
+  // The echoed timestamp is the peer's word: only one of our recent clock
+  // readings gives a round trip (found by fuzz_node: a huge one overflowed).
+  const std::uint64_t now_ms = static_cast<std::uint64_t>(now);
   if (hops == 0) {
-    if (sent <= now && now - sent <= 0xffff) {
-      const int rtt = static_cast<int>(now - sent);
+    if (now >= 0 && ok->timestamp <= now_ms && now_ms - ok->timestamp <= 0xffff) {
+      const int rtt = static_cast<int>(now_ms - ok->timestamp);
       if (Path* path = peer.find_path(socket, from)) {
         path->update_latency(rtt);
         peer.set_latency(path->latency());

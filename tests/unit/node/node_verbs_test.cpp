@@ -102,6 +102,17 @@ class NodeVerbs : public ::testing::Test {
     ASSERT_TRUE(a_->peer(B().address(), net_.now).has_value());
   }
 
+  // The packet id of the latest HELLO sent from `from` to `to`.
+  std::uint64_t last_hello_id(const char* from, const char* to) const {
+    std::uint64_t id = 0;
+    for (const test::Datagram& d : net_.delivered) {
+      if (d.from == ip(from) && d.to == ip(to) && d.data.size() > kVerbOffset &&
+          d.data[kVerbOffset] == static_cast<std::uint8_t>(Verb::kHello))
+        id = load_be(d.data.data(), 8);
+    }
+    return id;
+  }
+
   std::size_t in_flight_to(const char* address) const {
     return static_cast<std::size_t>(
         std::count_if(net_.in_flight.begin(), net_.in_flight.end(),
@@ -163,12 +174,7 @@ TEST_F(NodeVerbs, CollidingIdentityGetsErrorFromRoot) {
 
 TEST_F(NodeVerbs, IdentityCollisionErrorFromUpstreamRaisesEvent) {
   // The in-re id must be one A really sent R: take A's last HELLO.
-  std::uint64_t hello_id = 0;
-  for (const test::Datagram& d : net_.delivered) {
-    if (d.from == ip(kAAt) && d.to == ip(kRootAt) && d.data.size() > kVerbOffset &&
-        d.data[kVerbOffset] == static_cast<std::uint8_t>(Verb::kHello))
-      hello_id = load_be(d.data.data(), 8);
-  }
+  const std::uint64_t hello_id = last_hello_id(kAAt, kRootAt);
   ASSERT_NE(hello_id, 0u);
   ErrorMessage e;
   e.in_re_verb = Verb::kHello;
@@ -183,6 +189,31 @@ TEST_F(NodeVerbs, IdentityCollisionErrorFromUpstreamRaisesEvent) {
   EXPECT_EQ(net_.host(*a_).count(NodeEventType::kIdentityCollision), 0u);
   a_->on_datagram(net_.now, 0, ip(kRootAt), craft(R(), A(), Verb::kError, body, 11));
   EXPECT_EQ(net_.host(*a_).count(NodeEventType::kIdentityCollision), 1u);
+}
+
+// OK(HELLO) echoes the HELLO's timestamp; one that is not a recent reading
+// of our clock (a huge value, found by fuzz_node overflowing the round-trip
+// arithmetic, or one in the future) gives no round-trip time.
+TEST_F(NodeVerbs, OkHelloWithAForeignTimestampGivesNoRoundTrip) {
+  const std::uint64_t hello_id = last_hello_id(kAAt, kRootAt);
+  ASSERT_NE(hello_id, 0u);
+  const int latency = a_->peer(R().address(), net_.now)->latency_ms;
+  std::uint64_t packet_id = 30;
+  for (const std::uint64_t timestamp :
+       {std::uint64_t{1} << 63, ~std::uint64_t{0}, static_cast<std::uint64_t>(net_.now) + 5000}) {
+    OkHello ok;
+    ok.timestamp = timestamp;
+    ok.protocol_version = kProtoVersion;
+    ok.version_major = 1;
+    ok.version_minor = 14;
+    ok.version_revision = 1;
+    Bytes body;
+    ByteWriter w(body);
+    write_ok_header(w, Verb::kHello, hello_id);
+    write_ok_hello(w, ok);
+    a_->on_datagram(net_.now, 0, ip(kRootAt), craft(R(), A(), Verb::kOk, body, ++packet_id));
+    EXPECT_EQ(a_->peer(R().address(), net_.now)->latency_ms, latency) << timestamp;
+  }
 }
 
 TEST_F(NodeVerbs, LeafAnswersWhoisAtMostEvery100ms) {
