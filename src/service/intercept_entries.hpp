@@ -88,6 +88,9 @@ inline intercept::Reply answer(const intercept::Request& q, int error = 0) {
 intercept::Endpoint to_endpoint(const InetAddress& a, std::uint8_t domain);
 InetAddress from_endpoint(const intercept::Endpoint& e);
 
+// A stream socket's state, SO_ERROR and addresses as the program sees them.
+void describe_stream(const stack::TcpRelay::Status& st, std::uint8_t domain, intercept::Reply& r);
+
 // socketpair with CLOEXEC; false with errno set.
 bool make_pair(int type, int fds[2]);
 // sendmsg with MSG_DONTWAIT|MSG_NOSIGNAL and an optional fd; the errno, or 0.

@@ -51,6 +51,17 @@ std::optional<stack::UdpOption> udp_option(int level, int name) {
 
 }  // namespace
 
+void describe_stream(const stack::TcpRelay::Status& st, std::uint8_t domain, Reply& r) {
+  r.state = st.connecting ? SocketState::kConnecting
+            : st.closed   ? SocketState::kClosed
+                          : SocketState::kConnected;
+  r.so_error = st.so_error;
+  r.local = to_endpoint(st.local, domain);
+  // A connection that failed before it was established has no peer
+  // (getpeername: ENOTCONN), as its tombstone says once it is buried.
+  if (st.connecting || st.connected) r.remote = to_endpoint(st.remote, domain);
+}
+
 void InterceptServer::status(Control& c, const Request& q) {
   Reply r = answer(q);
   r.socket = q.socket;
@@ -59,16 +70,9 @@ void InterceptServer::status(Control& c, const Request& q) {
     Entry& e = *it->second;
     r.kind = e.kind;
     switch (e.kind) {
-      case SocketKind::kStream: {
-        const stack::TcpRelay::Status st = e.relay->status(take);
-        r.state = st.connecting ? SocketState::kConnecting
-                  : st.closed   ? SocketState::kClosed
-                                : SocketState::kConnected;
-        r.so_error = st.so_error;
-        r.local = to_endpoint(st.local, e.domain);
-        r.remote = to_endpoint(st.remote, e.domain);
+      case SocketKind::kStream:
+        describe_stream(e.relay->status(take), e.domain, r);
         break;
-      }
       case SocketKind::kBound: {
         r.state = SocketState::kBound;
         InetAddress local = e.binding.ip;
