@@ -167,9 +167,7 @@ class TcpLossRecovery : public ::testing::Test {
     const std::string data(bytes, 'd');
     EXPECT_EQ(zts_bsd_send(connection_, data.data(), data.size(), 0),
               static_cast<ssize_t>(bytes));
-    std::vector<Segment> sent;
-    while (auto s = next_segment([](const Segment& x) { return !x.data.empty(); }, 0ms))
-      sent.push_back(*s);
+    std::vector<Segment> sent = sent_since();
     for (const auto& s : sent) EXPECT_EQ(s.data.size(), kMss);
     return sent;
   }
@@ -207,6 +205,25 @@ class TcpLossRecovery : public ::testing::Test {
         if (s.seq >= burst.back().end()) next->push_back(s);
     }
     return next->size();
+  }
+
+  // Slow start over three clean round trips (4, 8, 16 segments, each
+  // delivered twice as fast as the one before), then a round trip of 32
+  // segments whose first is lost: returns the new segments sent in answer
+  // to the 31 that arrived.
+  std::size_t new_data_in_lossy_round() {
+    const std::string data(200 * kMss, 'd');
+    EXPECT_EQ(zts_bsd_send(connection_, data.data(), data.size(), 0),
+              static_cast<ssize_t>(data.size()));
+    std::vector<Segment> burst = sent_since(), next;
+    EXPECT_EQ(burst.size(), 4u);
+    for (int round = 0; round < 3; ++round) {
+      answer(burst, false, &next);
+      EXPECT_EQ(next.size(), 2 * burst.size());
+      burst = next;
+    }
+    EXPECT_EQ(burst.size(), 32u);
+    return answer(burst, true, &next);
   }
 
   // The peer's delay before each answer (the handshake's too).
@@ -402,25 +419,6 @@ TEST_F(TcpLossRecovery, ActiveOpenProbesTheTailWithTheHandshakesRoundTrip) {
 class TcpRateModel : public TcpLossRecovery {
  protected:
   TcpRateModel() { round_trip_ = 6ms; }
-
-  // Slow start over three clean round trips (4, 8, 16 segments, each
-  // delivered twice as fast as the one before), then a round trip of 32
-  // segments whose first is lost: returns the new segments sent in answer
-  // to the 31 that arrived.
-  std::size_t new_data_in_lossy_round() {
-    const std::string data(200 * kMss, 'd');
-    EXPECT_EQ(zts_bsd_send(connection_, data.data(), data.size(), 0),
-              static_cast<ssize_t>(data.size()));
-    std::vector<Segment> burst = sent_since(), next;
-    EXPECT_EQ(burst.size(), 4u);
-    for (int round = 0; round < 3; ++round) {
-      answer(burst, false, &next);
-      EXPECT_EQ(next.size(), 2 * burst.size());
-      burst = next;
-    }
-    EXPECT_EQ(burst.size(), 32u);
-    return answer(burst, true, &next);
-  }
 };
 
 TEST_F(TcpRateModel, LossWhileTheDeliveryRateGrowsKeepsTheWindow) {
@@ -431,17 +429,7 @@ TEST_F(TcpRateModel, LossWhileTheDeliveryRateGrowsKeepsTheWindow) {
 
 TEST_F(TcpLossRecovery, LossOnAShortRoundTripHalvesTheWindow) {
   round_trip_ = 0ms;  // under the 2 ms the model needs: Reno's halving
-  const std::string data(200 * kMss, 'd');
-  ASSERT_EQ(zts_bsd_send(connection_, data.data(), data.size(), 0),
-            static_cast<ssize_t>(data.size()));
-  std::vector<Segment> burst = sent_since(), next;
-  ASSERT_EQ(burst.size(), 4u);
-  for (int round = 0; round < 3; ++round) {
-    answer(burst, false, &next);
-    ASSERT_EQ(next.size(), 2 * burst.size());
-    burst = next;
-  }
-  EXPECT_LE(answer(burst, true, &next), 17u);
+  EXPECT_LE(new_data_in_lossy_round(), 17u);
 }
 
 }  // namespace
